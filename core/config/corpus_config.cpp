@@ -1,0 +1,232 @@
+#include "core/config/corpus_config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/analysis/language_id.hpp"
+
+namespace passage::config {
+namespace fs = std::filesystem;
+namespace {
+
+int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+class Checker {
+ public:
+  explicit Checker(fs::path file) : file_(std::move(file)), base_(file_.parent_path()) {}
+
+  void problem(int line, std::string msg) { problems_.push_back({line, std::move(msg)}); }
+  std::vector<ConfigProblem>& problems() { return problems_; }
+
+  fs::path resolve(std::string_view p) const {
+    fs::path path(p);
+    if (path.is_relative()) path = base_ / path;
+    return path.lexically_normal();
+  }
+
+  std::optional<std::string> string_at(const toml::table& t, std::string_view key, int table_line,
+                                       std::string_view where, bool required) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      if (required) problem(table_line, std::string(where) + ": missing required key '" + std::string(key) + "'");
+      return std::nullopt;
+    }
+    if (!n->is_string()) {
+      problem(line_of(*n), std::string(where) + ": '" + std::string(key) + "' must be a string");
+      return std::nullopt;
+    }
+    return n->as_string()->get();
+  }
+
+  std::vector<std::string> strings_at(const toml::table& t, std::string_view key, std::string_view where) {
+    std::vector<std::string> out;
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return out;
+    const toml::array* a = n->as_array();
+    if (a == nullptr) {
+      problem(line_of(*n), std::string(where) + ": '" + std::string(key) + "' must be an array of strings");
+      return out;
+    }
+    for (const toml::node& e : *a) {
+      if (!e.is_string()) {
+        problem(line_of(e), std::string(where) + ": '" + std::string(key) + "' must contain only strings");
+        continue;
+      }
+      out.push_back(e.as_string()->get());
+    }
+    return out;
+  }
+
+  void unknown_keys(const toml::table& t, std::initializer_list<std::string_view> known, std::string_view where) {
+    for (const auto& [k, v] : t) {
+      if (std::find(known.begin(), known.end(), k.str()) == known.end()) {
+        std::string list;
+        for (auto kk : known) list += (list.empty() ? "" : ", ") + std::string(kk);
+        problem(line_of(v), std::string(where) + ": unknown key '" + std::string(k.str()) + "' (expected one of: " + list + ")");
+      }
+    }
+  }
+
+  CorpusConfig run(const toml::table& root) {
+    CorpusConfig cfg;
+    cfg.file = file_;
+    unknown_keys(root, {"index", "source", "kinds"}, "top level");
+
+    cfg.kinds = builtin_kinds();
+    for (const std::string& k : strings_at(root, "kinds", "top level")) {
+      if (std::find(cfg.kinds.begin(), cfg.kinds.end(), k) == cfg.kinds.end()) cfg.kinds.push_back(k);
+    }
+
+    if (const toml::node* idx = root.get("index")) {
+      if (const toml::table* t = idx->as_table()) {
+        unknown_keys(*t, {"path"}, "[index]");
+        if (auto p = string_at(*t, "path", line_of(*idx), "[index]", true)) cfg.index_path = resolve(*p);
+      } else {
+        problem(line_of(*idx), "'index' must be a table ([index])");
+      }
+    } else {
+      problem(1, "missing [index] table with the index 'path'");
+    }
+
+    const toml::node* src = root.get("source");
+    if (src == nullptr) {
+      problem(1, "no [[source]] declared: a config needs at least one source");
+      return cfg;
+    }
+    const toml::array* arr = src->as_array();
+    if (arr == nullptr || !arr->is_array_of_tables()) {
+      problem(line_of(*src), "'source' must be an array of tables ([[source]])");
+      return cfg;
+    }
+    std::set<std::string> names;
+    for (const toml::node& n : *arr) {
+      const toml::table& t = *n.as_table();
+      int line = line_of(n);
+      Source s;
+      std::string where = "[[source]]";
+      if (auto name = string_at(t, "name", line, where, true)) {
+        s.name = *name;
+        where = "source '" + s.name + "'";
+        bool ok = !s.name.empty() && std::all_of(s.name.begin(), s.name.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        });
+        if (!ok) problem(line_of(*t.get("name")), where + ": name must use only a-z, 0-9, '-' and '_'");
+        if (!names.insert(s.name).second) problem(line_of(*t.get("name")), where + ": duplicate source name");
+      }
+      unknown_keys(t, {"name", "kind", "organisation", "root", "include", "exclude", "language", "facets"}, where);
+      if (auto kind = string_at(t, "kind", line, where, true)) {
+        s.kind = *kind;
+        if (std::find(cfg.kinds.begin(), cfg.kinds.end(), s.kind) == cfg.kinds.end()) {
+          std::string list;
+          for (const auto& k : cfg.kinds) list += (list.empty() ? "" : ", ") + k;
+          problem(line_of(*t.get("kind")), where + ": bad kind '" + s.kind + "' (known kinds: " + list +
+                                               "; add more with top-level kinds = [...])");
+        }
+      }
+      if (auto org = string_at(t, "organisation", line, where, true)) s.organisation = *org;
+      if (auto root_dir = string_at(t, "root", line, where, true)) {
+        s.root = resolve(*root_dir);
+        std::error_code ec;
+        if (!fs::is_directory(s.root, ec))
+          problem(line_of(*t.get("root")), where + ": root folder does not exist: " + *root_dir);
+      }
+      s.include = strings_at(t, "include", where);
+      s.exclude = strings_at(t, "exclude", where);
+      if (auto lang = string_at(t, "language", line, where, false)) {
+        if (*lang == "auto") {
+          s.language = "auto";
+        } else {
+          std::string code = analysis::normalize_language_tag(*lang);
+          if (code.empty() || code != *lang)
+            problem(line_of(*t.get("language")), where + ": language must be \"auto\" or an ISO 639-1 code such as \"de\", not '" + *lang + "'");
+          else
+            s.language = code;
+        }
+      }
+      if (const toml::node* f = t.get("facets")) {
+        if (const toml::table* ft = f->as_table()) {
+          for (const auto& [k, v] : *ft) {
+            std::string key(k.str());
+            static const std::set<std::string> reserved{"kind", "organisation", "language", "year", "source", "concept", "author", "title"};
+            if (reserved.count(key)) {
+              problem(line_of(v), where + ": facet '" + key + "' is built in and cannot be declared");
+            } else if (!v.is_string()) {
+              problem(line_of(v), where + ": facet '" + key + "' must be a string");
+            } else {
+              s.facets[key] = v.as_string()->get();
+            }
+          }
+        } else {
+          problem(line_of(*f), where + ": 'facets' must be a table ([source.facets])");
+        }
+      }
+      cfg.sources.push_back(std::move(s));
+    }
+    return cfg;
+  }
+
+ private:
+  fs::path file_;
+  fs::path base_;
+  std::vector<ConfigProblem> problems_;
+};
+
+std::string format_problems(const fs::path& file, const std::vector<ConfigProblem>& problems) {
+  std::ostringstream out;
+  out << file.string() << ": " << problems.size() << (problems.size() == 1 ? " problem" : " problems");
+  for (const auto& p : problems) out << "\n" << file.string() << ":" << p.line << ": " << p.message;
+  return out.str();
+}
+
+struct Parsed {
+  CorpusConfig config;
+  std::vector<ConfigProblem> problems;
+};
+
+Parsed parse_and_check(std::string_view text, const fs::path& file) {
+  Parsed out;
+  Checker checker(file);
+  try {
+    toml::table root = toml::parse(text, file.string());
+    out.config = checker.run(root);
+  } catch (const toml::parse_error& e) {
+    checker.problem(static_cast<int>(e.source().begin.line), "TOML syntax error: " + std::string(e.description()));
+  }
+  out.problems = std::move(checker.problems());
+  std::stable_sort(out.problems.begin(), out.problems.end(),
+                   [](const ConfigProblem& a, const ConfigProblem& b) { return a.line < b.line; });
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> CorpusConfig::facet_names() const {
+  std::set<std::string> names;
+  for (const auto& s : sources)
+    for (const auto& [k, v] : s.facets) names.insert(k);
+  return {names.begin(), names.end()};
+}
+
+std::vector<ConfigProblem> check_config(std::string_view text, const fs::path& file) {
+  return parse_and_check(text, file).problems;
+}
+
+Result<CorpusConfig> parse_config(std::string_view text, const fs::path& file) {
+  Parsed p = parse_and_check(text, fs::absolute(file));
+  if (!p.problems.empty()) return make_error(ErrorCode::kInvalidArgument, format_problems(file, p.problems));
+  return std::move(p.config);
+}
+
+Result<CorpusConfig> load_config(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return make_error(ErrorCode::kNotFound, "cannot read config file " + file.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return parse_config(s.str(), file);
+}
+
+}  // namespace passage::config

@@ -1,0 +1,60 @@
+#pragma once
+// corpus-config: the declarative description of an index and its sources, read from TOML and
+// validated into plain structs. Every problem is reported with its line, all at once.
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace passage::config {
+
+/// Source kinds every config accepts; a config may add its own with `kinds = [...]`.
+inline const std::vector<std::string>& builtin_kinds() {
+  static const std::vector<std::string> k{"working-paper", "blog", "report", "city-network-document"};
+  return k;
+}
+
+struct Source {
+  std::string name;
+  std::string kind;
+  std::string organisation;
+  std::filesystem::path root;          // absolute (resolved against the config file's folder)
+  std::vector<std::string> include;    // globs relative to root; empty = every supported file
+  std::vector<std::string> exclude;    // globs relative to root
+  std::string language = "auto";       // "auto" or an ISO 639-1 code fixed for the source
+  std::map<std::string, std::string> facets;  // declared facet name -> value for every document
+};
+
+struct CorpusConfig {
+  std::filesystem::path file;           // where it was read from
+  std::filesystem::path index_path;     // absolute
+  std::vector<std::string> kinds;       // builtin + declared
+  std::vector<Source> sources;
+  /// Names of the declared extra facets (union of every source's facet keys, sorted).
+  std::vector<std::string> facet_names() const;
+};
+
+/// One problem found in a config file.
+struct ConfigProblem {
+  int line = 0;  // 1-based; 0 when unknown
+  std::string message;
+};
+
+/// Parses and validates. On failure the Error message lists every problem as
+/// "FILE:LINE: message", one per line.
+Result<CorpusConfig> load_config(const std::filesystem::path& file);
+
+/// As load_config, from text (file is used for messages and to resolve relative paths).
+Result<CorpusConfig> parse_config(std::string_view toml_text, const std::filesystem::path& file);
+
+/// Every problem in a config (empty when it is valid).
+std::vector<ConfigProblem> check_config(std::string_view toml_text, const std::filesystem::path& file);
+
+/// Glob match of a relative path ('/' separated): `*` and `?` stay within a path segment, `**`
+/// matches any number of segments, `[abc]` a character class.
+bool glob_match(std::string_view pattern, std::string_view path);
+
+}  // namespace passage::config
