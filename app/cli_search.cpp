@@ -1,0 +1,94 @@
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "query/searcher.hpp"
+#include "server/json_codec.hpp"
+
+namespace passage::app {
+namespace {
+
+struct SearchArgs {
+  std::string index;
+  std::vector<std::string> filters;
+  std::string lang;
+  std::size_t page = 1;
+  std::size_t size = 10;
+  std::string sort = "relevance";
+  bool json = false;
+  std::vector<std::string> words;
+};
+
+// Snippets are HTML for the web; on a terminal show marks as [[word]] and unescape entities.
+std::string terminal_text(std::string html) {
+  static const std::vector<std::pair<std::string, std::string>> repl{
+      {"<mark>", "[["}, {"</mark>", "]]"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
+  for (const auto& [from, to] : repl) {
+    for (std::size_t p = html.find(from); p != std::string::npos; p = html.find(from, p + to.size()))
+      html.replace(p, from.size(), to);
+  }
+  return html;
+}
+
+}  // namespace
+
+Command add_search_command(CLI::App& app) {
+  auto a = std::make_shared<SearchArgs>();
+  CLI::App* cmd = app.add_subcommand("search", "Search an index");
+  cmd->add_option("-i,--index", a->index, "Index folder")->required();
+  cmd->add_option("-f,--filter", a->filters, "Facet filter facet:value (repeatable; same facet ORed, facets ANDed)");
+  cmd->add_option("--lang", a->lang, "Stem the query in these languages, e.g. de,fr (default: every indexed language)");
+  cmd->add_option("--page", a->page, "Result page (1-based)")->capture_default_str();
+  cmd->add_option("--size", a->size, "Results per page")->capture_default_str();
+  cmd->add_option("--sort", a->sort, "relevance or date")->check(CLI::IsMember({"relevance", "date"}))->capture_default_str();
+  cmd->add_flag("--json", a->json, "Print the result as JSON (the HTTP API's shape)");
+  cmd->add_option("query", a->words, "The query (see README: words, \"phrases\", AND/OR/NOT, field:value, year:2015..2020)");
+  return [a]() -> int {
+    auto searcher = query::Searcher::open(a->index).value_or_throw();
+    query::SearchRequest req;
+    for (std::size_t i = 0; i < a->words.size(); ++i) req.query += (i ? " " : "") + a->words[i];
+    for (const auto& f : a->filters) req.filters.push_back(query::parse_filter(f).value_or_throw());
+    std::size_t start = 0;
+    while (start < a->lang.size()) {
+      std::size_t comma = a->lang.find(',', start);
+      if (comma == std::string::npos) comma = a->lang.size();
+      if (comma > start) req.languages.push_back(a->lang.substr(start, comma - start));
+      start = comma + 1;
+    }
+    req.page = a->page;
+    req.size = a->size;
+    req.sort = a->sort == "date" ? query::SortOrder::kDate : query::SortOrder::kRelevance;
+    query::SearchResult r = searcher->search(req).value_or_throw();
+    if (a->json) {
+      std::cout << server::dump_json(server::to_json(r)) << "\n";
+      return 0;
+    }
+    std::cout << r.total << (r.total == 1 ? " document" : " documents") << " match";
+    if (!r.query.empty()) std::cout << " \"" << r.query << "\"";
+    std::cout << " (page " << r.page << ")\n\n";
+    for (const auto& h : r.hits) {
+      std::cout << h.rank << ". " << h.title << "\n   " << h.url;
+      if (h.page) std::cout << "#page=" << *h.page;
+      std::cout << "\n   " << h.kind << " | " << (h.organisation.empty() ? "-" : h.organisation) << " | "
+                << h.language << " | " << (h.year ? std::to_string(*h.year) : "-") << "\n";
+      if (!h.snippet_html.empty()) std::cout << "   " << terminal_text(h.snippet_html) << "\n";
+      std::cout << "\n";
+    }
+    std::cout << "Facets:\n";
+    for (const auto& f : r.facets) {
+      if (f.values.empty()) continue;
+      std::cout << "  " << f.name << ":";
+      std::size_t shown = 0;
+      for (const auto& v : f.values) {
+        if (shown++ == 12) {
+          std::cout << " …";
+          break;
+        }
+        std::cout << " " << v.value << " (" << v.count << ")";
+      }
+      std::cout << "\n";
+    }
+    return 0;
+  };
+}
+
+}  // namespace passage::app

@@ -1,0 +1,107 @@
+#include "indexer/document_builder.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/analysis/language_id.hpp"
+#include "core/analysis/normalize.hpp"
+#include "core/schema.hpp"
+
+namespace passage::indexer {
+namespace {
+
+constexpr std::size_t kMaxIndexedTextBytes = 8u << 20;
+
+void add_facet(Xapian::Document& doc, const schema::Facet& facet, const std::string& value) {
+  if (value.empty()) return;
+  doc.add_boolean_term(schema::facet_term(facet, value));
+  doc.add_value(facet.slot, value);
+}
+
+// Cuts s to at most n bytes without splitting a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view s, std::size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+}  // namespace
+
+std::string choose_language(std::string_view fixed, std::string_view metadata, std::string_view text) {
+  if (!fixed.empty() && fixed != "auto") return std::string(fixed);
+  std::string meta = analysis::normalize_language_tag(metadata);
+  analysis::LanguageGuess guess = analysis::detect_language(text);
+  if (!meta.empty()) {
+    if (guess.reliable && guess.percent >= 90 && !guess.code.empty() && guess.code != meta) return guess.code;
+    return meta;
+  }
+  if (!guess.code.empty() && guess.code != "un") return guess.code;
+  return "en";
+}
+
+BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) {
+  const config::Source& src = *item.source;
+  BuiltDocument out;
+  std::string_view text = utf8_prefix(ex.text, kMaxIndexedTextBytes);
+  out.language = choose_language(src.language, ex.language, text);
+  const std::string& lang = out.language;
+  std::string id = item.id();
+  out.id_term = schema::id_term(id);
+  std::string url = "file://" + item.path.string();
+  std::string title = ex.title.empty() ? item.path.filename().string() : ex.title;
+
+  Xapian::Document& doc = out.doc;
+  doc.add_boolean_term(out.id_term);
+  doc.add_boolean_term(schema::url_term(url));
+  add_facet(doc, schema::kKindFacet, src.kind);
+  add_facet(doc, schema::kOrganisationFacet, src.organisation);
+  add_facet(doc, schema::kLanguageFacet, lang);
+  add_facet(doc, schema::kSourceFacet, src.name);
+  if (ex.year) add_facet(doc, schema::kYearFacet, std::to_string(*ex.year));
+  std::string extra;
+  for (const auto& [name, value] : src.facets) {
+    doc.add_boolean_term(schema::extra_facet_term(name, value));
+    if (!extra.empty()) extra.push_back(schema::kRecordSeparator);
+    extra += name;
+    extra.push_back(schema::kUnitSeparator);
+    extra += value;
+  }
+  if (!extra.empty()) doc.add_value(schema::kSlotExtraFacets, extra);
+  doc.add_value(schema::kSlotSignature, item.signature());
+
+  Xapian::termpos pos = 0;
+  analyzer_.index_text(doc, title, {"", schema::kTitleWeight, true}, lang, pos);
+  Xapian::termpos title_pos = 0;
+  analyzer_.index_text(doc, title, {schema::kTitlePrefix, 1, true}, lang, title_pos);
+  std::string authors;
+  for (const auto& a : ex.authors) authors += a + "\n";
+  if (!authors.empty()) {
+    Xapian::termpos author_pos = 0;
+    analyzer_.index_text(doc, authors, {schema::kAuthorPrefix, 1, true}, lang, author_pos);
+    analyzer_.index_text(doc, authors, {"", schema::kAuthorWeight, true}, lang, pos);
+  }
+  if (!ex.description.empty()) analyzer_.index_text(doc, ex.description, {"", 1, true}, lang, pos);
+  analyzer_.index_text(doc, text, {"", schema::kBodyWeight, true}, lang, pos);
+
+  nlohmann::json data = nlohmann::json::object();
+  data[schema::data::kId] = id;
+  data[schema::data::kTitle] = title;
+  data[schema::data::kUrl] = url;
+  data[schema::data::kPath] = item.path.string();
+  data[schema::data::kFormat] = format_name(item.format);
+  data[schema::data::kKind] = src.kind;
+  data[schema::data::kOrganisation] = src.organisation;
+  data[schema::data::kLanguage] = lang;
+  data[schema::data::kSource] = src.name;
+  if (ex.year) data[schema::data::kYear] = *ex.year;
+  if (!ex.authors.empty()) data[schema::data::kAuthors] = ex.authors;
+  if (!src.facets.empty()) data[schema::data::kFacets] = src.facets;
+  if (ex.pages > 0) {
+    data[schema::data::kPages] = ex.pages;
+    data[schema::data::kPageOffsets] = ex.page_offsets;
+  }
+  data[schema::data::kText] = std::string(utf8_prefix(ex.text, schema::data::kStoredTextBytes));
+  doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return out;
+}
+
+}  // namespace passage::indexer

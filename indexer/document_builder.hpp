@@ -1,0 +1,50 @@
+#pragma once
+// Turns one extracted file into a Xapian document following core/schema.hpp: language decided
+// (config > reliable metadata > detection), facets as boolean terms and values, title/author/body
+// analysed with the shared Analyzer, display data stored as JSON. One builder per thread.
+
+#include <xapian.h>
+
+#include <filesystem>
+#include <string>
+
+#include "core/analysis/analyzer.hpp"
+#include "core/config/corpus_config.hpp"
+#include "indexer/extract/extractor.hpp"
+
+namespace passage::indexer {
+
+struct FileItem {
+  const config::Source* source = nullptr;
+  std::filesystem::path path;      // absolute
+  std::string relative;            // relative to the source root, '/' separated
+  std::uintmax_t size = 0;
+  std::int64_t mtime = 0;          // seconds since the epoch
+  Format format = Format::kUnknown;
+
+  /// Stable document id: "<source>/<relative path>".
+  std::string id() const { return source->name + "/" + relative; }
+  /// What decides whether a file changed since it was indexed.
+  std::string signature() const { return std::to_string(size) + ":" + std::to_string(mtime); }
+};
+
+struct BuiltDocument {
+  std::string id_term;
+  std::string language;
+  Xapian::Document doc;
+};
+
+/// Chooses a document's language. fixed: the source's configured language or "auto";
+/// metadata: a tag from the document (<html lang>, front matter); text: the body.
+/// Metadata wins unless detection is reliable, confident and disagrees.
+std::string choose_language(std::string_view fixed, std::string_view metadata, std::string_view text);
+
+class DocumentBuilder {
+ public:
+  BuiltDocument build(const FileItem& item, const Extracted& extracted);
+
+ private:
+  analysis::Analyzer analyzer_;
+};
+
+}  // namespace passage::indexer

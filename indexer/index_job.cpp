@@ -1,0 +1,335 @@
+#include "indexer/index_job.hpp"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "core/log.hpp"
+#include "core/schema.hpp"
+#include "indexer/document_builder.hpp"
+#include "indexer/extract/extractor.hpp"
+
+namespace passage::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool hidden(const fs::path& rel) {
+  for (const auto& part : rel)
+    if (!part.empty() && part.string()[0] == '.') return true;
+  return false;
+}
+
+bool matches_any(const std::vector<std::string>& globs, const std::string& rel) {
+  return std::any_of(globs.begin(), globs.end(), [&](const std::string& g) { return config::glob_match(g, rel); });
+}
+
+// Walks the sources. Supported files go to items, the rest to skipped.
+void collect(const std::vector<config::Source>& sources, std::vector<FileItem>& items,
+             std::vector<ItemProblem>& skipped) {
+  for (const config::Source& src : sources) {
+    std::error_code ec;
+    fs::recursive_directory_iterator it(src.root, fs::directory_options::skip_permission_denied, ec), end;
+    if (ec) {
+      skipped.push_back({src.root.string(), "cannot read source folder: " + ec.message()});
+      continue;
+    }
+    for (; it != end; it.increment(ec)) {
+      if (ec) {
+        skipped.push_back({src.root.string(), "error while walking: " + ec.message()});
+        break;
+      }
+      const fs::directory_entry& e = *it;
+      std::error_code fec;
+      if (!e.is_regular_file(fec)) continue;
+      fs::path rel_path = e.path().lexically_relative(src.root);
+      if (hidden(rel_path)) continue;
+      std::string rel = rel_path.generic_string();
+      if (!src.include.empty() && !matches_any(src.include, rel)) continue;
+      if (matches_any(src.exclude, rel)) continue;
+      FileItem item;
+      item.source = &src;
+      item.path = e.path();
+      item.relative = rel;
+      item.format = detect_format(e.path(), {});
+      if (item.format == Format::kUnknown) {
+        skipped.push_back({e.path().string(), "unsupported format"});
+        continue;
+      }
+      item.size = e.file_size(fec);
+      auto mtime = e.last_write_time(fec);
+      item.mtime = std::chrono::duration_cast<std::chrono::seconds>(mtime.time_since_epoch()).count();
+      items.push_back(std::move(item));
+    }
+  }
+}
+
+// What the index already holds: id -> (docid, signature).
+struct Existing {
+  Xapian::docid docid;
+  std::string signature;
+};
+
+std::unordered_map<std::string, Existing> existing_documents(const Xapian::Database& db) {
+  std::unordered_map<std::string, Existing> out;
+  const std::string prefix(schema::kIdPrefix);
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    std::string term = *t;
+    auto p = db.postlist_begin(term);
+    if (p == db.postlist_end(term)) continue;
+    out.emplace(term.substr(prefix.size()), Existing{*p, {}});
+  }
+  std::unordered_map<Xapian::docid, std::string> sig;
+  for (auto v = db.valuestream_begin(schema::kSlotSignature); v != db.valuestream_end(schema::kSlotSignature); ++v)
+    sig.emplace(v.get_docid(), *v);
+  for (auto& [id, e] : out) {
+    auto s = sig.find(e.docid);
+    if (s != sig.end()) e.signature = s->second;
+  }
+  return out;
+}
+
+std::string iso_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// A parsed file on its way to the writer.
+struct Parsed {
+  std::size_t item = 0;
+  std::optional<BuiltDocument> doc;
+  std::string error;  // set when parsing failed
+};
+
+// Bounded hand-over from parser threads to the writer.
+class Channel {
+ public:
+  explicit Channel(std::size_t capacity) : capacity_(capacity) {}
+  void push(Parsed p) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return q_.size() < capacity_; });
+    q_.push_back(std::move(p));
+    not_empty_.notify_one();
+  }
+  std::optional<Parsed> pop() {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !q_.empty() || producers_ == 0; });
+    if (q_.empty()) return std::nullopt;
+    Parsed p = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return p;
+  }
+  void add_producer() {
+    std::lock_guard lock(mu_);
+    ++producers_;
+  }
+  void producer_done() {
+    std::lock_guard lock(mu_);
+    --producers_;
+    not_empty_.notify_all();
+  }
+
+ private:
+  std::size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<Parsed> q_;
+  int producers_ = 0;
+};
+
+}  // namespace
+
+std::vector<config::Source> sources_for_folders(const std::vector<fs::path>& folders, const std::string& kind) {
+  std::vector<config::Source> out;
+  std::set<std::string> names;
+  for (const fs::path& f : folders) {
+    config::Source s;
+    s.root = fs::absolute(f).lexically_normal();
+    std::string base = s.root.filename().string();
+    if (base.empty()) base = "folder";
+    std::string name;
+    for (char c : base) {
+      char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      name.push_back(((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '-' || l == '_') ? l : '-');
+    }
+    std::string unique = name;
+    for (int i = 2; !names.insert(unique).second; ++i) unique = name + "-" + std::to_string(i);
+    s.name = unique;
+    s.kind = kind;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<IndexReport> run_index_job(const IndexOptions& options) {
+  auto started = Clock::now();
+  IndexReport report;
+  std::error_code ec;
+  fs::create_directories(options.index_dir, ec);
+  if (ec) return make_error(ErrorCode::kUnavailable, "cannot create index folder " + options.index_dir.string() + ": " + ec.message());
+
+  std::optional<Xapian::WritableDatabase> db;
+  try {
+    db.emplace(options.index_dir.string(), Xapian::DB_CREATE_OR_OPEN);
+  } catch (const Xapian::DatabaseLockError&) {
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "another indexing job is already running on " + options.index_dir.string());
+  } catch (const Xapian::Error& e) {
+    return make_error(ErrorCode::kUnavailable, "cannot open index " + options.index_dir.string() + ": " + e.get_description());
+  }
+  std::string found_version;
+  if (!schema::version_compatible(*db, &found_version))
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "index " + options.index_dir.string() + " has schema version " + found_version +
+                          " but this passage writes version " + std::to_string(schema::kSchemaVersion) +
+                          ": index into a new folder");
+
+  std::vector<FileItem> items;
+  collect(options.sources, items, report.skipped);
+  report.found = items.size();
+
+  std::unordered_map<std::string, Existing> existing;
+  try {
+    existing = existing_documents(*db);
+  } catch (const Xapian::Error& e) {
+    return make_error(ErrorCode::kUnavailable, "cannot read index: " + e.get_description());
+  }
+
+  // Decide what to parse; what is unchanged stays untouched.
+  std::vector<std::size_t> todo;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::string id = items[i].id();
+    seen.insert(id);
+    auto e = existing.find(id);
+    if (e != existing.end() && e->second.signature == items[i].signature()) {
+      ++report.unchanged;
+    } else {
+      todo.push_back(i);
+    }
+  }
+  // Biggest files first so the last parser is not left alone with a huge PDF.
+  std::sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) { return items[a].size > items[b].size; });
+
+  Progress progress;
+  progress.total = items.size();
+  progress.done = report.unchanged;
+  auto last_report = Clock::now();
+  auto notify = [&](bool force) {
+    if (!options.on_progress) return;
+    auto now = Clock::now();
+    if (!force && now - last_report < std::chrono::milliseconds(250)) return;
+    last_report = now;
+    progress.elapsed_seconds = std::chrono::duration<double>(now - started).count();
+    options.on_progress(progress);
+  };
+
+  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  Channel channel(threads * 8);
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t) {
+    channel.add_producer();
+    workers.emplace_back([&] {
+      DocumentBuilder builder;
+      for (;;) {
+        std::size_t k = next.fetch_add(1);
+        if (k >= todo.size()) break;
+        Parsed p;
+        p.item = todo[k];
+        const FileItem& item = items[p.item];
+        try {
+          Result<Extracted> ex = extract_file(item.path);
+          if (!ex) {
+            p.error = ex.error().message;
+          } else {
+            p.doc = builder.build(item, *ex);
+          }
+        } catch (const std::exception& e) {
+          p.error = std::string("parser error: ") + e.what();
+        } catch (const Xapian::Error& e) {
+          p.error = "index error: " + e.get_description();
+        }
+        channel.push(std::move(p));
+      }
+      channel.producer_done();
+    });
+  }
+
+  std::optional<Error> fatal;
+  std::size_t since_commit = 0;
+  try {
+    while (std::optional<Parsed> p = channel.pop()) {
+      const FileItem& item = items[p->item];
+      ++progress.done;
+      if (!p->doc) {
+        report.failed.push_back({item.path.string(), p->error});
+        ++progress.failed;
+        // A file that no longer parses must not keep stale content under its id.
+        if (existing.count(item.id())) {
+          db->delete_document(schema::id_term(item.id()));
+          ++report.deleted;
+        }
+      } else {
+        db->replace_document(p->doc->id_term, p->doc->doc);
+        ++report.indexed;
+        ++progress.indexed;
+        if (++since_commit >= options.commit_every) {
+          db->commit();
+          since_commit = 0;
+        }
+      }
+      notify(false);
+    }
+  } catch (const Xapian::Error& e) {
+    fatal = make_error(ErrorCode::kUnavailable, "index write failed: " + e.get_description());
+    // Drain so the workers can finish.
+    while (channel.pop()) {
+    }
+  }
+  for (auto& w : workers) w.join();
+  if (fatal) return *fatal;
+
+  try {
+    for (const auto& [id, e] : existing) {
+      if (seen.count(id)) continue;
+      db->delete_document(schema::id_term(id));
+      ++report.deleted;
+    }
+    db->set_metadata(std::string(schema::kSchemaVersionKey), std::to_string(schema::kSchemaVersion));
+    db->set_metadata(std::string(schema::kDeclaredFacetsKey), nlohmann::json(options.declared_facets).dump());
+    db->set_metadata(std::string(schema::kLastIndexedKey), iso_now());
+    db->commit();
+    report.documents = db->get_doccount();
+    db->close();
+  } catch (const Xapian::Error& e) {
+    return make_error(ErrorCode::kUnavailable, "index write failed: " + e.get_description());
+  }
+  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  notify(true);
+  log::info("index_job_done", {{"index", options.index_dir.string()}, {"found", report.found},
+                               {"indexed", report.indexed}, {"unchanged", report.unchanged},
+                               {"deleted", report.deleted}, {"failed", report.failed.size()},
+                               {"seconds", report.seconds}});
+  return report;
+}
+
+}  // namespace passage::indexer

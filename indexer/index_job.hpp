@@ -1,0 +1,60 @@
+#pragma once
+// An indexing job: walks the configured sources, parses files on all cores, and writes them to
+// one Xapian database through a single writer with batched commits. Incremental: files whose
+// size and mtime are unchanged are not parsed again; documents whose files disappeared are
+// deleted. One bad file never stops the job; it is reported with its reason.
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/config/corpus_config.hpp"
+#include "core/error.hpp"
+
+namespace passage::indexer {
+
+struct Progress {
+  std::size_t total = 0;      // files found
+  std::size_t done = 0;       // files handled so far (indexed, unchanged, skipped or failed)
+  std::size_t indexed = 0;
+  std::size_t failed = 0;
+  double elapsed_seconds = 0;
+};
+
+struct IndexOptions {
+  std::filesystem::path index_dir;
+  std::vector<config::Source> sources;
+  std::vector<std::string> declared_facets;  // names of corpus-config facets
+  unsigned threads = 0;                      // parser threads; 0 = hardware concurrency
+  std::size_t commit_every = 500;            // documents per commit
+  /// Called from the writer thread at most a few times a second, and once at the end.
+  std::function<void(const Progress&)> on_progress;
+};
+
+struct ItemProblem {
+  std::string path;
+  std::string reason;
+};
+
+struct IndexReport {
+  std::size_t found = 0;      // supported files found in the sources
+  std::size_t indexed = 0;    // parsed and written (new or changed)
+  std::size_t unchanged = 0;  // already indexed with the same size and mtime
+  std::size_t deleted = 0;    // documents whose files are gone
+  std::vector<ItemProblem> failed;   // could not be parsed (with reason)
+  std::vector<ItemProblem> skipped;  // not indexed by design (unsupported format, ...)
+  std::size_t documents = 0;  // documents in the index after the job
+  double seconds = 0;
+};
+
+/// Sources for ad hoc indexing of folders with defaults (no config file).
+std::vector<config::Source> sources_for_folders(const std::vector<std::filesystem::path>& folders,
+                                                const std::string& kind);
+
+/// Runs a job. Errors only when the job itself cannot run (index locked or unwritable, schema
+/// mismatch); per-file problems are in the report.
+Result<IndexReport> run_index_job(const IndexOptions& options);
+
+}  // namespace passage::indexer

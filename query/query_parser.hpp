@@ -1,0 +1,52 @@
+#pragma once
+// The Passage query language, parsed into a Xapian query over core/schema.hpp:
+//   words                      migration policy          (any of them; more matches rank higher)
+//   phrases                    "irregular migrants"
+//   required / excluded        +asylum -Dublin
+//   boolean operators          asylum AND (city OR municipality) NOT Dublin   (upper case only)
+//   proximity                  integration NEAR/5 housing   (NEAR alone = within 10 words)
+//   trailing wildcard          integrat*                  (expansion bounded)
+//   text fields                title:refugees  author:"de Haas"
+//   facet filters              kind:blog  org:COMPAS  lang:de  year:2019  source:eurocities
+//                              country:Belgium (any facet declared in corpus-config)
+//   year ranges                year:2015..2020  year:..2010  year:2018..
+// Each word matches its exact form, its accent-free form and its stems in the query languages,
+// with exact forms ranked above stems. Syntax errors are kInvalidArgument with what is wrong.
+
+#include <xapian.h>
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/analysis/analyzer.hpp"
+#include "core/error.hpp"
+
+namespace passage::query {
+
+/// What the snippet builder highlights: accent-free forms and stems of every positive word.
+struct HighlightTerms {
+  std::set<std::string> bases;
+  std::set<std::string> stems;
+};
+
+struct ParsedQuery {
+  Xapian::Query query;     // match-all when the text holds only filters (or is empty)
+  HighlightTerms highlight;
+  bool has_text = false;   // false: no word or phrase (browse by filters only)
+};
+
+struct ParserContext {
+  analysis::Analyzer* analyzer = nullptr;
+  std::vector<std::string> languages;        // stem query words in each of these
+  std::vector<std::string> declared_facets;  // names usable as field filters
+  Xapian::termcount max_wildcard_expansion = 200;
+};
+
+/// Maximum nesting of parentheses.
+inline constexpr int kMaxQueryDepth = 32;
+
+Result<ParsedQuery> parse_query(std::string_view text, const ParserContext& context);
+
+}  // namespace passage::query

@@ -1,0 +1,239 @@
+#include "query/searcher.hpp"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/analysis/analyzer.hpp"
+#include "core/analysis/stemmers.hpp"
+#include "core/schema.hpp"
+#include "query/facet_counter.hpp"
+#include "query/query_parser.hpp"
+#include "query/snippets.hpp"
+
+namespace passage::query {
+namespace fs = std::filesystem;
+
+struct Searcher::Impl {
+  fs::path dir;
+  Xapian::Database db;
+  analysis::Analyzer analyzer;
+  std::vector<std::string> languages;        // languages present in the index
+  std::vector<std::string> declared_facets;
+
+  void load_metadata() {
+    languages.clear();
+    const std::string prefix(schema::kLanguageFacet.prefix);
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t)
+      languages.push_back((*t).substr(prefix.size()));
+    declared_facets.clear();
+    std::string facets = db.get_metadata(std::string(schema::kDeclaredFacetsKey));
+    if (!facets.empty()) {
+      auto j = nlohmann::json::parse(facets, nullptr, false);
+      if (j.is_array())
+        for (const auto& v : j)
+          if (v.is_string()) declared_facets.push_back(v.get<std::string>());
+    }
+  }
+};
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+Result<std::unique_ptr<Searcher>> Searcher::open(const fs::path& index_dir) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = index_dir;
+  std::error_code ec;
+  if (!fs::is_directory(index_dir, ec))
+    return make_error(ErrorCode::kNotFound, "no index at " + index_dir.string() + " (run `passage index` first)");
+  try {
+    impl->db = Xapian::Database(index_dir.string());
+  } catch (const Xapian::DatabaseNotFoundError&) {
+    return make_error(ErrorCode::kNotFound, "no index at " + index_dir.string() + " (run `passage index` first)");
+  } catch (const Xapian::Error& e) {
+    return make_error(ErrorCode::kUnavailable, "cannot open index " + index_dir.string() + ": " + e.get_description());
+  }
+  std::string version;
+  if (!schema::version_compatible(impl->db, &version))
+    return make_error(ErrorCode::kFailedPrecondition, "index " + index_dir.string() + " has schema version " + version +
+                                                          "; this passage reads version " +
+                                                          std::to_string(schema::kSchemaVersion) + ": reindex it");
+  impl->load_metadata();
+  return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+}
+
+std::size_t Searcher::document_count() const { return impl_->db.get_doccount(); }
+
+std::vector<std::string> Searcher::facet_names() const {
+  std::vector<std::string> names;
+  for (const auto& f : schema::kFacets) names.emplace_back(f.name);
+  for (const auto& d : impl_->declared_facets) names.push_back(d);
+  return names;
+}
+
+void Searcher::reopen() {
+  impl_->db.reopen();
+  impl_->load_metadata();
+}
+
+Result<FacetFilter> parse_filter(std::string_view text) {
+  std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size())
+    return make_error(ErrorCode::kInvalidArgument, "filter must be facet:value, e.g. kind:blog, not '" + std::string(text) + "'");
+  return FacetFilter{std::string(text.substr(0, colon)), std::string(text.substr(colon + 1))};
+}
+
+namespace {
+
+std::string facet_alias(const std::string& name) {
+  if (name == "org" || name == "organization") return "organisation";
+  if (name == "lang") return "language";
+  return name;
+}
+
+Result<Xapian::Query> filter_query(const FacetFilter& f, const std::vector<std::string>& declared) {
+  std::string name = facet_alias(f.facet);
+  if (name == "year") {
+    const std::string& v = f.value;
+    auto is_year = [](std::string_view s) { return s.size() == 4 && std::all_of(s.begin(), s.end(), ::isdigit); };
+    std::size_t dots = v.find("..");
+    if (dots == std::string::npos) {
+      if (!is_year(v)) return make_error(ErrorCode::kInvalidArgument, "year filter must be four digits or a range like 2015..2020, not '" + v + "'");
+      return Xapian::Query(schema::facet_term(schema::kYearFacet, v));
+    }
+    std::string lo = v.substr(0, dots), hi = v.substr(dots + 2);
+    if ((!lo.empty() && !is_year(lo)) || (!hi.empty() && !is_year(hi)) || (lo.empty() && hi.empty()))
+      return make_error(ErrorCode::kInvalidArgument, "bad year range '" + v + "'");
+    if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotYear, hi);
+    if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotYear, lo);
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear, lo, hi);
+  }
+  if (const schema::Facet* facet = schema::find_facet(name)) return Xapian::Query(schema::facet_term(*facet, f.value));
+  if (std::find(declared.begin(), declared.end(), name) != declared.end())
+    return Xapian::Query(schema::extra_facet_term(name, f.value));
+  std::string known;
+  for (const auto& fc : schema::kFacets) known += (known.empty() ? "" : ", ") + std::string(fc.name);
+  for (const auto& d : declared) known += ", " + d;
+  return make_error(ErrorCode::kInvalidArgument, "unknown facet '" + f.facet + "' (known: " + known + ")");
+}
+
+std::optional<int> page_of(const nlohmann::json& data, std::size_t offset) {
+  auto it = data.find(schema::data::kPageOffsets);
+  if (it == data.end() || !it->is_array() || it->empty()) return std::nullopt;
+  int page = 1;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    if ((*it)[i].get<std::size_t>() <= offset) page = static_cast<int>(i) + 1;
+  }
+  return page;
+}
+
+std::string str(const nlohmann::json& data, std::string_view key) {
+  auto it = data.find(key);
+  return (it != data.end() && it->is_string()) ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+Result<SearchResult> Searcher::search(const SearchRequest& req) {
+  if (req.query.size() > kMaxQueryBytes)
+    return make_error(ErrorCode::kInvalidArgument, "query too long: " + std::to_string(req.query.size()) + " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
+  if (req.size == 0 || req.size > kMaxPageSize)
+    return make_error(ErrorCode::kInvalidArgument, "size must be between 1 and " + std::to_string(kMaxPageSize));
+  if (req.page == 0) return make_error(ErrorCode::kInvalidArgument, "page must be 1 or more");
+  if (req.page > kMaxResultWindow / req.size)
+    return make_error(ErrorCode::kInvalidArgument, "page * size must not exceed " + std::to_string(kMaxResultWindow) + " (narrow the query instead of paging this deep)");
+  if (req.filters.size() > kMaxFilters)
+    return make_error(ErrorCode::kInvalidArgument, "too many filters (at most " + std::to_string(kMaxFilters) + ")");
+
+  Impl& im = *impl_;
+  ParserContext ctx;
+  ctx.analyzer = &im.analyzer;
+  ctx.declared_facets = im.declared_facets;
+  if (req.languages.empty()) {
+    ctx.languages = im.languages;
+  } else {
+    for (const auto& l : req.languages) {
+      if (l.size() < 2 || l.size() > 3 || !std::all_of(l.begin(), l.end(), ::islower))
+        return make_error(ErrorCode::kInvalidArgument, "language must be an ISO 639-1 code such as de, not '" + l + "'");
+      ctx.languages.push_back(l);
+    }
+  }
+  auto parsed = parse_query(req.query, ctx);
+  if (!parsed) return parsed.error();
+  Xapian::Query query = parsed->query;
+
+  std::map<std::string, std::vector<Xapian::Query>> groups;
+  for (const auto& f : req.filters) {
+    auto q = filter_query(f, im.declared_facets);
+    if (!q) return q.error();
+    groups[facet_alias(f.facet)].push_back(*q);
+  }
+  if (!groups.empty()) {
+    std::vector<Xapian::Query> ands;
+    for (auto& [name, qs] : groups) ands.emplace_back(Xapian::Query::OP_OR, qs.begin(), qs.end());
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end()));
+  }
+
+  SearchResult out;
+  out.query = req.query;
+  out.page = req.page;
+  out.size = req.size;
+  try {
+    Xapian::Enquire enquire(im.db);
+    enquire.set_query(query);
+    if (req.sort == SortOrder::kDate || !parsed->has_text) {
+      enquire.set_sort_by_value_then_relevance(schema::kSlotYear, true);
+    }
+    FacetCounter counter;
+    enquire.add_matchspy(&counter);
+    Xapian::doccount first = static_cast<Xapian::doccount>((req.page - 1) * req.size);
+    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(req.size), im.db.get_doccount());
+    out.total = mset.get_matches_estimated();
+    int rank = static_cast<int>(first);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Hit h;
+      h.rank = ++rank;
+      h.score = it.get_weight();
+      Xapian::Document doc = it.get_document();
+      auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      if (data.is_discarded()) data = nlohmann::json::object();
+      h.id = str(data, schema::data::kId);
+      h.title = str(data, schema::data::kTitle);
+      h.url = str(data, schema::data::kUrl);
+      h.path = str(data, schema::data::kPath);
+      h.kind = str(data, schema::data::kKind);
+      h.organisation = str(data, schema::data::kOrganisation);
+      h.language = str(data, schema::data::kLanguage);
+      if (auto y = data.find(schema::data::kYear); y != data.end() && y->is_number_integer()) h.year = y->get<int>();
+      if (auto f = data.find(schema::data::kFacets); f != data.end() && f->is_object())
+        for (auto& [k, v] : f->items())
+          if (v.is_string()) h.facets.emplace_back(k, v.get<std::string>());
+      std::string text = str(data, schema::data::kText);
+      Snippet sn = make_snippet(text, parsed->highlight, h.language, im.analyzer);
+      h.snippet_html = std::move(sn.html);
+      h.page = page_of(data, sn.offset);
+      out.hits.push_back(std::move(h));
+    }
+    std::vector<std::string> order = facet_names();
+    for (const auto& name : order) {
+      FacetResult fr;
+      fr.name = name;
+      auto it = counter.counts().find(name);
+      if (it != counter.counts().end())
+        for (const auto& [v, c] : it->second) fr.values.push_back({v, c});
+      if (name == schema::kYearFacet.name) {
+        std::sort(fr.values.begin(), fr.values.end(), [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
+      } else {
+        std::stable_sort(fr.values.begin(), fr.values.end(), [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
+      }
+      out.facets.push_back(std::move(fr));
+    }
+  } catch (const Xapian::Error& e) {
+    return make_error(ErrorCode::kInternal, "search failed: " + e.get_description());
+  }
+  return out;
+}
+
+}  // namespace passage::query

@@ -1,0 +1,100 @@
+#pragma once
+// The query engine: turns a SearchRequest into a Xapian query over the schema, runs it, and
+// returns ranked hits with snippets and exact facet counts. Speaks plain structs: no JSON, no HTTP.
+// A Searcher holds its own database handle and analyzer: use one per thread.
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace passage::query {
+
+/// Limits enforced on every request (violations are kInvalidArgument errors).
+inline constexpr std::size_t kMaxQueryBytes = 1024;
+inline constexpr std::size_t kMaxPageSize = 100;
+inline constexpr std::size_t kMaxResultWindow = 10000;  // page * size
+inline constexpr std::size_t kMaxFilters = 32;
+
+struct FacetFilter {
+  std::string facet;  // "kind", "organisation", "language", "year", "source" or a declared facet
+  std::string value;
+};
+
+enum class SortOrder { kRelevance, kDate };
+
+struct SearchRequest {
+  std::string query;                  // may be empty: then every document matches (browse)
+  std::vector<FacetFilter> filters;   // same facet: OR; different facets: AND
+  std::vector<std::string> languages; // stem the query in these; empty = every indexed language
+  std::size_t page = 1;               // 1-based
+  std::size_t size = 10;
+  SortOrder sort = SortOrder::kRelevance;
+};
+
+struct Hit {
+  std::string id;
+  int rank = 0;           // 1-based over the whole result set
+  double score = 0;
+  std::string title;
+  std::string url;
+  std::string path;
+  std::string kind;
+  std::string organisation;
+  std::string language;
+  std::optional<int> year;
+  std::vector<std::pair<std::string, std::string>> facets;  // declared facets of the document
+  std::string snippet_html;  // HTML-escaped text with matched words in <mark>...</mark>
+  std::optional<int> page;   // PDF page (1-based) of the snippet's passage
+};
+
+struct FacetCount {
+  std::string value;
+  std::size_t count = 0;
+};
+
+struct FacetResult {
+  std::string name;
+  std::vector<FacetCount> values;  // by count descending, then value
+};
+
+struct SearchResult {
+  std::string query;
+  std::size_t total = 0;  // exact number of matching documents
+  std::size_t page = 1;
+  std::size_t size = 10;
+  std::vector<Hit> hits;
+  std::vector<FacetResult> facets;  // kind, organisation, language, year, then declared facets
+};
+
+/// Parses "facet:value" as given on the CLI and in the API's `filter` parameter.
+Result<FacetFilter> parse_filter(std::string_view text);
+
+class Searcher {
+ public:
+  /// Opens an index for searching. Fails with kNotFound when there is no index at path and
+  /// kFailedPrecondition when its schema version differs.
+  static Result<std::unique_ptr<Searcher>> open(const std::filesystem::path& index_dir);
+  ~Searcher();
+
+  Result<SearchResult> search(const SearchRequest& request);
+
+  /// Number of documents in the index.
+  std::size_t document_count() const;
+  /// Names of every facet the index knows (built-in, then declared).
+  std::vector<std::string> facet_names() const;
+  /// Re-opens the database to see the latest committed state.
+  void reopen();
+
+ private:
+  struct Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace passage::query

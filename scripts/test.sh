@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian 12 machine: install what is missing (with the test-only
+# packages), build the `dev` preset (Debug + ASan/UBSan) and run every test with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh --tests
+cmake --preset dev >/dev/null
+cmake --build --preset dev --parallel "$(nproc)"
+ctest --preset dev --parallel "$(nproc)"
