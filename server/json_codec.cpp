@@ -1,0 +1,48 @@
+#include "server/json_codec.hpp"
+
+namespace passage::server {
+
+nlohmann::ordered_json to_json(const query::Hit& hit) {
+  nlohmann::ordered_json j;
+  j["id"] = hit.id;
+  j["rank"] = hit.rank;
+  j["score"] = hit.score;
+  j["title"] = hit.title;
+  j["url"] = hit.url;
+  j["kind"] = hit.kind;
+  j["organisation"] = hit.organisation;
+  j["language"] = hit.language;
+  j["year"] = hit.year ? nlohmann::ordered_json(*hit.year) : nlohmann::ordered_json(nullptr);
+  nlohmann::ordered_json facets = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : hit.facets) facets[name] = value;
+  j["facets"] = std::move(facets);
+  j["snippet"] = hit.snippet_html;
+  return j;
+}
+
+nlohmann::ordered_json to_json(const query::SearchResult& result) {
+  nlohmann::ordered_json j;
+  j["query"] = result.query;
+  j["total"] = result.total;
+  j["page"] = result.page;
+  j["size"] = result.size;
+  nlohmann::ordered_json results = nlohmann::ordered_json::array();
+  for (const query::Hit& hit : result.hits) results.push_back(to_json(hit));
+  j["results"] = std::move(results);
+  nlohmann::ordered_json facets = nlohmann::ordered_json::object();
+  for (const query::FacetResult& facet : result.facets) {
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
+    for (const query::FacetCount& count : facet.values) {
+      values.push_back({{"value", count.value}, {"count", count.count}});
+    }
+    facets[facet.name] = std::move(values);
+  }
+  j["facets"] = std::move(facets);
+  return j;
+}
+
+std::string dump_json(const nlohmann::ordered_json& json) {
+  return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace passage::server

@@ -1,0 +1,22 @@
+#pragma once
+// The JSON shape of search results in the HTTP API. Keys keep the order they are written in
+// (ordered_json) so responses read naturally: query, total, page, size, results, facets.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "query/searcher.hpp"
+
+namespace passage::server {
+
+/// {"id","rank","score","title","url","kind","organisation","language","year"(int|null),
+///  "facets":{name:value},"snippet"}
+nlohmann::ordered_json to_json(const query::Hit& hit);
+
+/// {"query","total","page","size","results":[hit...],"facets":{name:[{"value","count"}...]}}
+nlohmann::ordered_json to_json(const query::SearchResult& result);
+
+/// Serialises compactly; invalid UTF-8 from the index is replaced rather than thrown on.
+std::string dump_json(const nlohmann::ordered_json& json);
+
+}  // namespace passage::server

@@ -1,0 +1,285 @@
+#include "server/request_handler.hpp"
+
+#include <algorithm>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <charconv>
+#include <exception>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+
+#include "core/log.hpp"
+#include "server/http_errors.hpp"
+#include "server/index_html.hpp"
+#include "server/json_codec.hpp"
+#include "server/query_string.hpp"
+
+namespace passage::server {
+namespace {
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+constexpr std::string_view kAllowedMethods = "GET, HEAD, OPTIONS";
+constexpr std::string_view kServerName = "passage";
+// The page is self-contained: inline script and style, API calls to the same origin only.
+constexpr std::string_view kPageSecurityPolicy =
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'";
+
+std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
+Error invalid(std::string message) {
+  return make_error(ErrorCode::kInvalidArgument, std::move(message));
+}
+
+Response json_response(const Request& req, http::status status, std::string body) {
+  Response res{status, req.version()};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.body() = std::move(body);
+  return res;
+}
+
+// ---- /api/search parameters -----------------------------------------------------------------
+
+Result<std::size_t> parse_positive(std::string_view name, std::string_view text) {
+  std::size_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    return invalid("parameter '" + std::string(name) + "' must be a positive integer");
+  }
+  if (value == 0) return invalid("parameter '" + std::string(name) + "' must be at least 1");
+  return value;
+}
+
+bool valid_language(std::string_view lang) {
+  if (lang.empty() || lang.size() > 16) return false;
+  return std::all_of(lang.begin(), lang.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+  });
+}
+
+Result<query::SearchRequest> parse_search_request(const Target& target) {
+  query::SearchRequest out;
+  bool seen_q = false, seen_page = false, seen_size = false, seen_sort = false;
+  auto once = [](bool& seen, const std::string& name) -> std::optional<Error> {
+    if (seen) return invalid("parameter '" + name + "' is given more than once");
+    seen = true;
+    return std::nullopt;
+  };
+  for (const auto& [name, value] : target.params) {
+    if (name == "q") {
+      if (auto e = once(seen_q, name)) return *e;
+      if (value.size() > query::kMaxQueryBytes) {
+        return invalid("parameter 'q' is longer than " + std::to_string(query::kMaxQueryBytes) +
+                       " bytes");
+      }
+      out.query = value;
+    } else if (name == "filter") {
+      if (out.filters.size() >= query::kMaxFilters) {
+        return invalid("at most " + std::to_string(query::kMaxFilters) + " filters are allowed");
+      }
+      Result<query::FacetFilter> filter = query::parse_filter(value);
+      if (!filter) return filter.error();
+      out.filters.push_back(std::move(*filter));
+    } else if (name == "lang") {
+      std::string_view rest = value;
+      while (!rest.empty()) {
+        std::size_t comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item.empty()) continue;
+        if (!valid_language(item)) {
+          return invalid("parameter 'lang' has an invalid language code '" + std::string(item) +
+                         "'");
+        }
+        out.languages.emplace_back(item);
+      }
+    } else if (name == "page") {
+      if (auto e = once(seen_page, name)) return *e;
+      Result<std::size_t> page = parse_positive(name, value);
+      if (!page) return page.error();
+      out.page = *page;
+    } else if (name == "size") {
+      if (auto e = once(seen_size, name)) return *e;
+      Result<std::size_t> size = parse_positive(name, value);
+      if (!size) return size.error();
+      if (*size > query::kMaxPageSize) {
+        return invalid("parameter 'size' must be at most " + std::to_string(query::kMaxPageSize));
+      }
+      out.size = *size;
+    } else if (name == "sort") {
+      if (auto e = once(seen_sort, name)) return *e;
+      if (value == "relevance") {
+        out.sort = query::SortOrder::kRelevance;
+      } else if (value == "date") {
+        out.sort = query::SortOrder::kDate;
+      } else {
+        return invalid("parameter 'sort' must be 'relevance' or 'date'");
+      }
+    } else {
+      return invalid("unknown parameter '" + name + "'");
+    }
+  }
+  // page <= kMaxResultWindow / size  <=>  page * size <= kMaxResultWindow, without overflow.
+  if (out.page > query::kMaxResultWindow / out.size) {
+    return invalid("page * size must be at most " + std::to_string(query::kMaxResultWindow));
+  }
+  return out;
+}
+
+// ---- Routes ---------------------------------------------------------------------------------
+
+Response domain_error(const Request& req, const Error& error) {
+  if (http::to_status_class(http_status(error.code)) == http::status_class::server_error) {
+    log::error("http_search_failed",
+               {{"code", error_code_name(error.code)}, {"message", error.message}});
+  }
+  return error_response(error, req.version(), req.keep_alive());
+}
+
+Response search(const Request& req, const Target& target, query::Searcher& searcher) {
+  Result<query::SearchRequest> request = parse_search_request(target);
+  if (!request) return domain_error(req, request.error());
+  Result<query::SearchResult> result = searcher.search(*request);
+  if (!result) return domain_error(req, result.error());
+  return json_response(req, http::status::ok, dump_json(to_json(*result)));
+}
+
+Response health(const Request& req, const Target& target, query::Searcher& searcher) {
+  if (!target.params.empty()) {
+    return domain_error(req, invalid("unknown parameter '" + target.params.front().first + "'"));
+  }
+  nlohmann::ordered_json body;
+  body["status"] = "ok";
+  body["documents"] = searcher.document_count();
+  return json_response(req, http::status::ok, dump_json(body));
+}
+
+Response page(const Request& req) {
+  Response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "text/html; charset=utf-8");
+  res.set(http::field::cache_control, "no-cache");
+  res.set("Content-Security-Policy", kPageSecurityPolicy);
+  res.set("X-Frame-Options", "DENY");
+  res.body() = std::string(kIndexHtml);
+  return res;
+}
+
+enum class Route { kNone, kPage, kSearch, kHealth };
+
+Route route(std::string_view path) {
+  if (path == "/" || path == "/index.html") return Route::kPage;
+  if (path == "/api/search") return Route::kSearch;
+  if (path == "/healthz") return Route::kHealth;
+  return Route::kNone;
+}
+
+// ---- Headers every response gets --------------------------------------------------------------
+
+// The allowed origin to echo, "*" or empty when the request's origin is not allowed.
+std::string_view allowed_origin(const Request& req, const HandlerOptions& options) {
+  std::string_view origin = sv(req[http::field::origin]);
+  for (const std::string& allowed : options.cors_origins) {
+    if (allowed == "*") return allowed;
+    if (!origin.empty() && allowed == origin) return origin;
+  }
+  return {};
+}
+
+void add_common_headers(const Request& req, Response& res, const HandlerOptions& options) {
+  res.set(http::field::server, kServerName);
+  res.set("X-Content-Type-Options", "nosniff");
+  if (!options.cors_origins.empty()) {
+    std::string_view origin = allowed_origin(req, options);
+    bool wildcard = origin == "*";
+    if (!origin.empty()) res.set(http::field::access_control_allow_origin, origin);
+    // Unless every origin gets the same answer, caches must key on Origin.
+    if (!wildcard) res.set(http::field::vary, "Origin");
+  }
+  res.keep_alive(req.keep_alive());
+}
+
+Response preflight(const Request& req, const HandlerOptions& options) {
+  Response res{http::status::no_content, req.version()};
+  res.set(http::field::allow, kAllowedMethods);
+  if (!allowed_origin(req, options).empty()) {
+    res.set(http::field::access_control_allow_methods, kAllowedMethods);
+    res.set(http::field::access_control_allow_headers, "Content-Type");
+    res.set(http::field::access_control_max_age, "600");
+  }
+  return res;
+}
+
+Response dispatch(const Request& req, query::Searcher& searcher, const HandlerOptions& options) {
+  Result<Target> target = parse_target(sv(req.target()));
+  if (!target) return error_response(target.error(), req.version(), req.keep_alive());
+  Route r = route(target->path);
+  if (r == Route::kNone) {
+    return error_response(http::status::not_found, "not_found", "no such path: " + target->path,
+                          req.version(), req.keep_alive());
+  }
+  switch (req.method()) {
+    case http::verb::get:
+    case http::verb::head:
+      break;
+    case http::verb::options:
+      return preflight(req, options);
+    default: {
+      Response res =
+          error_response(http::status::method_not_allowed, "method_not_allowed",
+                         "method " + std::string(sv(req.method_string())) + " is not allowed",
+                         req.version(), req.keep_alive());
+      res.set(http::field::allow, kAllowedMethods);
+      return res;
+    }
+  }
+  switch (r) {
+    case Route::kPage:
+      return page(req);
+    case Route::kSearch:
+      return search(req, *target, searcher);
+    case Route::kHealth:
+      return health(req, *target, searcher);
+    case Route::kNone:
+      break;
+  }
+  return error_response(http::status::not_found, "not_found", "no such path", req.version(),
+                        req.keep_alive());
+}
+
+}  // namespace
+
+Response handle_request(const Request& req, query::Searcher& searcher,
+                        const HandlerOptions& options) {
+  Response res;
+  try {
+    res = dispatch(req, searcher, options);
+  } catch (const std::exception& e) {
+    log::error("http_handler_exception", {{"target", sv(req.target())}, {"what", e.what()}});
+    res = error_response(http::status::internal_server_error, "internal", "internal error",
+                         req.version(), req.keep_alive());
+  } catch (...) {
+    log::error("http_handler_exception", {{"target", sv(req.target())}, {"what", "unknown"}});
+    res = error_response(http::status::internal_server_error, "internal", "internal error",
+                         req.version(), req.keep_alive());
+  }
+  add_common_headers(req, res, options);
+  if (res.result() == http::status::no_content) {
+    res.body().clear();
+    res.content_length(boost::none);
+    res.chunked(false);
+  } else {
+    res.prepare_payload();
+    // HEAD: same headers (Content-Length included) as GET, no body.
+    if (req.method() == http::verb::head) res.body().clear();
+  }
+  return res;
+}
+
+}  // namespace passage::server

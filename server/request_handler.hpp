@@ -1,0 +1,34 @@
+#pragma once
+// The HTTP API as a pure function of the request: no sockets, no threads, no clock. The session
+// (session.cpp) reads a request, calls handle_request, and writes what it returns.
+//
+//   GET  /               the search page (server/web/index.html, embedded at build time)
+//   GET  /api/search     ?q= &filter=facet:value (repeatable) &lang=de,fr &page= &size=
+//                        &sort=relevance|date
+//   GET  /healthz        {"status":"ok","documents":N}
+//   HEAD                 like GET without the body; OPTIONS: CORS preflight, 204
+//   anything else        405 (known path) or 404, as JSON errors
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <string>
+#include <vector>
+
+#include "query/searcher.hpp"
+
+namespace passage::server {
+
+namespace http = boost::beast::http;
+
+struct HandlerOptions {
+  /// Origins allowed to call the API from a browser; "*" allows any.
+  std::vector<std::string> cors_origins;
+};
+
+/// Builds the response to one request. Never throws: unexpected exceptions become a 500 JSON
+/// error without internals (the detail is logged).
+http::response<http::string_body> handle_request(const http::request<http::string_body>& request,
+                                                 query::Searcher& searcher,
+                                                 const HandlerOptions& options);
+
+}  // namespace passage::server

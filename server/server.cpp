@@ -1,0 +1,153 @@
+#include "server/server.hpp"
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <cassert>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "core/log.hpp"
+#include "query/searcher.hpp"
+#include "server/listener.hpp"
+#include "server/session.hpp"
+
+namespace passage::server {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+/// How often a thread's searcher re-opens the index to see new commits.
+constexpr std::chrono::seconds kReopenInterval{2};
+
+// Each io_context thread serves with its own Searcher (Searcher is not thread-safe).
+struct ThreadSearcher {
+  query::Searcher* searcher = nullptr;
+  std::chrono::steady_clock::time_point opened;
+};
+thread_local ThreadSearcher t_searcher;
+
+query::Searcher& current_searcher() {
+  assert(t_searcher.searcher != nullptr && "handler ran outside a server thread");
+  auto now = std::chrono::steady_clock::now();
+  if (now - t_searcher.opened >= kReopenInterval) {
+    t_searcher.opened = now;
+    try {
+      t_searcher.searcher->reopen();
+    } catch (const std::exception& e) {
+      log::warn("index_reopen_failed", {{"what", e.what()}});
+    }
+  }
+  return *t_searcher.searcher;
+}
+
+Result<tcp::endpoint> resolve_bind(net::io_context& ioc, const std::string& bind,
+                                   unsigned short port) {
+  boost::system::error_code ec;
+  net::ip::address address = net::ip::make_address(bind, ec);
+  if (!ec) return tcp::endpoint(address, port);
+  tcp::resolver resolver(ioc);
+  auto results = resolver.resolve(bind, std::to_string(port), tcp::resolver::passive, ec);
+  if (ec || results.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "cannot resolve bind address '" + bind + "'");
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  // Declared before the io_context: sessions destroyed with it still reach the registry.
+  detail::SessionContext context;
+  std::vector<std::unique_ptr<query::Searcher>> searchers;
+  net::io_context ioc;
+  std::shared_ptr<detail::Listener> listener;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stop_requested{false};
+  std::mutex join_mu;
+
+  explicit Impl(unsigned thread_count) : ioc(static_cast<int>(thread_count)) {}
+
+  ~Impl() {
+    // Release I/O objects before the io_context they belong to.
+    listener.reset();
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<Server>> Server::start(ServerOptions options) {
+  unsigned thread_count =
+      options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
+  if (thread_count == 0) thread_count = 1;
+
+  auto impl = std::make_unique<Impl>(thread_count);
+  for (unsigned i = 0; i < thread_count; ++i) {
+    Result<std::unique_ptr<query::Searcher>> searcher = query::Searcher::open(options.index_dir);
+    if (!searcher) return searcher.error();
+    impl->searchers.push_back(std::move(*searcher));
+  }
+  impl->context.handler.cors_origins = options.cors_origins;
+  impl->context.searcher = &current_searcher;
+
+  Result<tcp::endpoint> endpoint = resolve_bind(impl->ioc, options.bind, options.port);
+  if (!endpoint) return endpoint.error();
+  Result<std::shared_ptr<detail::Listener>> listener =
+      detail::Listener::open(impl->ioc, *endpoint, impl->context);
+  if (!listener) return listener.error();
+  impl->listener = std::move(*listener);
+  impl->listener->run();
+
+  for (unsigned i = 0; i < thread_count; ++i) {
+    query::Searcher* searcher = impl->searchers[i].get();
+    Impl* raw = impl.get();
+    impl->threads.emplace_back([raw, searcher] {
+      t_searcher = {searcher, std::chrono::steady_clock::now()};
+      // Handlers catch their own exceptions; anything escaping is a bug worth surviving.
+      for (;;) {
+        try {
+          raw->ioc.run();
+          break;
+        } catch (const std::exception& e) {
+          log::error("http_server_thread_exception", {{"what", e.what()}});
+        }
+      }
+      t_searcher = {};
+    });
+  }
+  impl->options = std::move(options);
+  log::info("http_server_started", {{"address", impl->options.bind},
+                                    {"port", impl->listener->port()},
+                                    {"threads", thread_count}});
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::~Server() {
+  stop();
+  wait();
+}
+
+unsigned short Server::port() const { return impl_->listener->port(); }
+
+void Server::stop() {
+  if (impl_->stop_requested.exchange(true)) return;
+  log::info("http_server_stopping", {{"port", impl_->listener->port()}});
+  impl_->listener->stop();
+  impl_->context.registry.stop_all();
+  // With the acceptor closed and idle connections closed, the
+  // io_context runs out of work once the requests in flight are written; the threads then exit.
+}
+
+void Server::wait() {
+  std::lock_guard lock(impl_->join_mu);
+  for (std::thread& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+}  // namespace passage::server
