@@ -19,6 +19,7 @@ struct IndexArgs {
   std::string kind = "report";
   unsigned threads = 0;
   std::string report;
+  std::string thesaurus;
   bool quiet = false;
 };
 
@@ -48,14 +49,20 @@ Command add_index_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("index", "Index the sources of a corpus-config file, or folders given on the command line");
   cmd->add_option("-c,--config", a->config, "corpus-config TOML file");
   cmd->add_option("-i,--index", a->index, "Index folder (overrides the config's index path)");
-  cmd->add_option("folders", a->folders, "Folders to index ad hoc with defaults (needs --index, no --config)");
+  cmd->add_option("folders", a->folders, "Folders to index ad hoc with defaults (needs --index), or one corpus-config .toml file");
   cmd->add_option("--kind", a->kind, "Source kind for ad hoc folders")->capture_default_str();
   cmd->add_option("-j,--threads", a->threads, "Parser threads (default: all cores)");
   cmd->add_option("--report", a->report, "Write the job report as JSON to this file");
+  cmd->add_option("--thesaurus", a->thesaurus, "Concept thesaurus TOML (overrides the config's `thesaurus`)");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress line");
   return [a]() -> int {
     indexer::IndexOptions opts;
     opts.threads = a->threads;
+    // `passage index corpus.toml` is the same as `passage index --config corpus.toml`.
+    if (a->config.empty() && a->folders.size() == 1 && std::filesystem::path(a->folders[0]).extension() == ".toml") {
+      a->config = a->folders[0];
+      a->folders.clear();
+    }
     if (!a->config.empty()) {
       if (!a->folders.empty()) throw PassageError({ErrorCode::kInvalidArgument, "give either --config or folders, not both"});
       config::CorpusConfig cfg = config::load_config(a->config).value_or_throw();
@@ -69,6 +76,14 @@ Command add_index_command(CLI::App& app) {
         if (!std::filesystem::is_directory(f)) throw PassageError({ErrorCode::kNotFound, "not a folder: " + f});
       opts.index_dir = a->index;
       opts.sources = indexer::sources_for_folders({a->folders.begin(), a->folders.end()}, a->kind);
+    }
+    std::filesystem::path thesaurus_file = a->thesaurus;
+    if (thesaurus_file.empty() && !a->config.empty())
+      thesaurus_file = config::load_config(a->config).value_or_throw().thesaurus;
+    analysis::Thesaurus thesaurus;
+    if (!thesaurus_file.empty()) {
+      thesaurus = analysis::Thesaurus::load(thesaurus_file).value_or_throw();
+      opts.thesaurus = &thesaurus;
     }
     bool tty = isatty(STDERR_FILENO) != 0 && !a->quiet;
     if (tty) opts.on_progress = print_progress;

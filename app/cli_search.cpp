@@ -15,6 +15,7 @@ struct SearchArgs {
   std::size_t size = 10;
   std::string sort = "relevance";
   bool json = false;
+  bool no_expand = false;
   std::vector<std::string> words;
 };
 
@@ -41,6 +42,7 @@ Command add_search_command(CLI::App& app) {
   cmd->add_option("--size", a->size, "Results per page")->capture_default_str();
   cmd->add_option("--sort", a->sort, "relevance or date")->check(CLI::IsMember({"relevance", "date"}))->capture_default_str();
   cmd->add_flag("--json", a->json, "Print the result as JSON (the HTTP API's shape)");
+  cmd->add_flag("--no-expand", a->no_expand, "Do not expand concept labels to other languages");
   cmd->add_option("query", a->words, "The query (see README: words, \"phrases\", AND/OR/NOT, field:value, year:2015..2020)");
   return [a]() -> int {
     auto searcher = query::Searcher::open(a->index).value_or_throw();
@@ -57,6 +59,7 @@ Command add_search_command(CLI::App& app) {
     req.page = a->page;
     req.size = a->size;
     req.sort = a->sort == "date" ? query::SortOrder::kDate : query::SortOrder::kRelevance;
+    req.expand_concepts = !a->no_expand;
     query::SearchResult r = searcher->search(req).value_or_throw();
     if (a->json) {
       std::cout << server::dump_json(server::to_json(r)) << "\n";
@@ -64,7 +67,12 @@ Command add_search_command(CLI::App& app) {
     }
     std::cout << r.total << (r.total == 1 ? " document" : " documents") << " match";
     if (!r.query.empty()) std::cout << " \"" << r.query << "\"";
-    std::cout << " (page " << r.page << ")\n\n";
+    std::cout << " (page " << r.page << ")";
+    if (!r.expanded_concepts.empty()) {
+      std::cout << "; expanded with concepts:";
+      for (const auto& c : r.expanded_concepts) std::cout << " " << c;
+    }
+    std::cout << "\n\n";
     for (const auto& h : r.hits) {
       std::cout << h.rank << ". " << h.title << "\n   " << h.url;
       if (h.page) std::cout << "#page=" << *h.page;

@@ -20,6 +20,8 @@ inline constexpr std::string_view kSchemaVersionKey = "passage.schema_version";
 inline constexpr std::string_view kDeclaredFacetsKey = "passage.facets";
 /// Index metadata: ISO time of the last completed indexing job.
 inline constexpr std::string_view kLastIndexedKey = "passage.last_indexed";
+/// Index metadata: the concept thesaurus used at index time (JSON), so queries expand alike.
+inline constexpr std::string_view kThesaurusKey = "passage.thesaurus";
 
 // ---- Term prefixes --------------------------------------------------------------------------
 inline constexpr std::string_view kIdPrefix = "Q";        // unique document id (boolean)
@@ -38,6 +40,7 @@ inline constexpr Xapian::valueno kSlotYear = 3;         // decimal year, e.g. "2
 inline constexpr Xapian::valueno kSlotExtraFacets = 4;  // name US value RS name US value ...
 inline constexpr Xapian::valueno kSlotSource = 5;       // corpus-config source name
 inline constexpr Xapian::valueno kSlotSignature = 6;    // size:mtime of the file, for reindexing
+inline constexpr Xapian::valueno kSlotConcepts = 7;     // concept ids, RS-separated
 
 /// Separators inside multi-valued slots.
 inline constexpr char kUnitSeparator = '\x1f';
@@ -49,6 +52,7 @@ struct Facet {
   std::string_view name;    // API/CLI name, e.g. "kind"
   std::string_view prefix;  // boolean term prefix
   Xapian::valueno slot;
+  bool multi = false;       // the slot holds several values separated by kRecordSeparator
 };
 
 inline constexpr Facet kKindFacet{"kind", "XK", kSlotKind};
@@ -56,11 +60,15 @@ inline constexpr Facet kOrganisationFacet{"organisation", "XO", kSlotOrganisatio
 inline constexpr Facet kLanguageFacet{"language", "L", kSlotLanguage};
 inline constexpr Facet kYearFacet{"year", "Y", kSlotYear};
 inline constexpr Facet kSourceFacet{"source", "XS", kSlotSource};
+/// Thesaurus concepts a document mentions. Its terms carry the number of mentions as wdf, so
+/// they also rank (query-time concept expansion uses them).
+inline constexpr Facet kConceptFacet{"concept", "XC", kSlotConcepts, true};
 
-inline constexpr std::array<Facet, 5> kFacets{kKindFacet, kOrganisationFacet, kLanguageFacet,
-                                              kYearFacet, kSourceFacet};
+inline constexpr std::array<Facet, 6> kFacets{kKindFacet,  kOrganisationFacet, kLanguageFacet,
+                                              kYearFacet,  kSourceFacet,       kConceptFacet};
 
-/// Looks up a built-in facet by name ("kind", "organisation", "language", "year", "source").
+/// Looks up a built-in facet by name ("kind", "organisation", "language", "year", "source",
+/// "concept").
 const Facet* find_facet(std::string_view name);
 
 /// The boolean filter term for a built-in facet value. Values are case-folded so that
@@ -105,10 +113,10 @@ inline constexpr Xapian::termpos kFieldPositionGap = 100;
 // Compile-time check that no two prefixes are equal or one is a prefix of the other
 // where that would be ambiguous (boolean facet prefixes vs. each other).
 namespace detail {
-constexpr std::array<std::string_view, 12> kAllPrefixes{
+constexpr std::array<std::string_view, 13> kAllPrefixes{
     kIdPrefix, kUrlPrefix, kTitlePrefix, kAuthorPrefix, kExactPrefix, kStemPrefix,
     kExtraFacetPrefix, kKindFacet.prefix, kOrganisationFacet.prefix, kLanguageFacet.prefix,
-    kYearFacet.prefix, kSourceFacet.prefix};
+    kYearFacet.prefix, kSourceFacet.prefix, kConceptFacet.prefix};
 constexpr bool prefixes_unique() {
   for (std::size_t i = 0; i < kAllPrefixes.size(); ++i)
     for (std::size_t j = i + 1; j < kAllPrefixes.size(); ++j)
@@ -116,9 +124,9 @@ constexpr bool prefixes_unique() {
   return true;
 }
 constexpr bool slots_unique() {
-  constexpr std::array<Xapian::valueno, 7> slots{kSlotKind,   kSlotOrganisation, kSlotLanguage,
-                                                 kSlotYear,   kSlotExtraFacets,  kSlotSource,
-                                                 kSlotSignature};
+  constexpr std::array<Xapian::valueno, 8> slots{kSlotKind,      kSlotOrganisation, kSlotLanguage,
+                                                 kSlotYear,      kSlotExtraFacets,  kSlotSource,
+                                                 kSlotSignature, kSlotConcepts};
   for (std::size_t i = 0; i < slots.size(); ++i)
     for (std::size_t j = i + 1; j < slots.size(); ++j)
       if (slots[i] == slots[j]) return false;

@@ -38,6 +38,11 @@ std::string choose_language(std::string_view fixed, std::string_view metadata, s
   return "en";
 }
 
+void DocumentBuilder::count_concepts(std::string_view lang, std::map<std::size_t, Xapian::termcount>& counts) {
+  if (thesaurus_ == nullptr) return;
+  for (const auto& hit : thesaurus_->find(analyzer_.last_words(), lang, analyzer_)) ++counts[hit.concept_index];
+}
+
 BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) {
   const config::Source& src = *item.source;
   BuiltDocument out;
@@ -68,8 +73,10 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   if (!extra.empty()) doc.add_value(schema::kSlotExtraFacets, extra);
   doc.add_value(schema::kSlotSignature, item.signature());
 
+  std::map<std::size_t, Xapian::termcount> concepts;
   Xapian::termpos pos = 0;
   analyzer_.index_text(doc, title, {"", schema::kTitleWeight, true}, lang, pos);
+  count_concepts(lang, concepts);
   Xapian::termpos title_pos = 0;
   analyzer_.index_text(doc, title, {schema::kTitlePrefix, 1, true}, lang, title_pos);
   std::string authors;
@@ -81,6 +88,15 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   }
   if (!ex.description.empty()) analyzer_.index_text(doc, ex.description, {"", 1, true}, lang, pos);
   analyzer_.index_text(doc, text, {"", schema::kBodyWeight, true}, lang, pos);
+  count_concepts(lang, concepts);
+  std::string concept_ids;
+  for (const auto& [index, count] : concepts) {
+    const std::string& id = thesaurus_->concepts()[index].id;
+    doc.add_term(schema::facet_term(schema::kConceptFacet, id), count);
+    if (!concept_ids.empty()) concept_ids.push_back(schema::kRecordSeparator);
+    concept_ids += id;
+  }
+  if (!concept_ids.empty()) doc.add_value(schema::kSlotConcepts, concept_ids);
 
   nlohmann::json data = nlohmann::json::object();
   data[schema::data::kId] = id;

@@ -6,9 +6,11 @@
 #include <xapian.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "core/analysis/analyzer.hpp"
+#include "core/analysis/thesaurus.hpp"
 #include "core/config/corpus_config.hpp"
 #include "indexer/extract/extractor.hpp"
 
@@ -41,10 +43,16 @@ std::string choose_language(std::string_view fixed, std::string_view metadata, s
 
 class DocumentBuilder {
  public:
+  /// thesaurus may be null (no concept tagging); it must outlive the builder.
+  explicit DocumentBuilder(const analysis::Thesaurus* thesaurus = nullptr) : thesaurus_(thesaurus) {}
   BuiltDocument build(const FileItem& item, const Extracted& extracted);
 
  private:
+  // Counts the thesaurus concepts among the words the analyzer just indexed.
+  void count_concepts(std::string_view lang, std::map<std::size_t, Xapian::termcount>& counts);
+
   analysis::Analyzer analyzer_;
+  const analysis::Thesaurus* thesaurus_;
 };
 
 }  // namespace passage::indexer

@@ -249,7 +249,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   for (unsigned t = 0; t < threads; ++t) {
     channel.add_producer();
     workers.emplace_back([&] {
-      DocumentBuilder builder;
+      DocumentBuilder builder(options.thesaurus);
       for (;;) {
         std::size_t k = next.fetch_add(1);
         if (k >= todo.size()) break;
@@ -317,6 +317,8 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     db->set_metadata(std::string(schema::kSchemaVersionKey), std::to_string(schema::kSchemaVersion));
     db->set_metadata(std::string(schema::kDeclaredFacetsKey), nlohmann::json(options.declared_facets).dump());
     db->set_metadata(std::string(schema::kLastIndexedKey), iso_now());
+    db->set_metadata(std::string(schema::kThesaurusKey),
+                     options.thesaurus != nullptr ? options.thesaurus->to_json().dump() : std::string());
     db->commit();
     report.documents = db->get_doccount();
     db->close();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/thesaurus.hpp"
 #include "core/config/corpus_config.hpp"
 #include "core/error.hpp"
 
@@ -27,6 +28,7 @@ struct IndexOptions {
   std::filesystem::path index_dir;
   std::vector<config::Source> sources;
   std::vector<std::string> declared_facets;  // names of corpus-config facets
+  const analysis::Thesaurus* thesaurus = nullptr;  // concepts to tag documents with (optional)
   unsigned threads = 0;                      // parser threads; 0 = hardware concurrency
   std::size_t commit_every = 500;            // documents per commit
   /// Called from the writer thread at most a few times a second, and once at the end.

@@ -12,7 +12,19 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
   ++seen_;
   for (const auto& f : schema::kFacets) {
     std::string v = doc.get_value(f.slot);
-    if (!v.empty()) ++counts_[std::string(f.name)][v];
+    if (v.empty()) continue;
+    auto& counts = counts_[std::string(f.name)];
+    if (!f.multi) {
+      ++counts[v];
+      continue;
+    }
+    std::size_t start = 0;
+    while (start < v.size()) {
+      std::size_t end = v.find(schema::kRecordSeparator, start);
+      if (end == std::string::npos) end = v.size();
+      if (end > start) ++counts[v.substr(start, end - start)];
+      start = end + 1;
+    }
   }
   std::string extra = doc.get_value(schema::kSlotExtraFacets);
   std::size_t start = 0;

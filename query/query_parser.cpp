@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "core/schema.hpp"
 
@@ -22,6 +23,10 @@ struct Token {
   std::size_t pos = 0;    // byte offset, for messages
 };
 
+// A fresh match-everything query. Copying the shared Xapian::Query::MatchAll from several
+// threads races on its non-atomic reference count.
+Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 Error syntax_error(std::size_t pos, const std::string& what) {
   return make_error(ErrorCode::kInvalidArgument,
                     "query syntax error at character " + std::to_string(pos + 1) + ": " + what);
@@ -35,7 +40,7 @@ std::string canonical_field(const std::string& name) {
       {"title", "title"},       {"author", "author"},       {"kind", "kind"},
       {"org", "organisation"},  {"organisation", "organisation"}, {"organization", "organisation"},
       {"lang", "language"},     {"language", "language"},   {"year", "year"},
-      {"source", "source"}};
+      {"source", "source"},     {"concept", "concept"}};
   auto it = aliases.find(name);
   return it == aliases.end() ? std::string() : it->second;
 }
@@ -77,7 +82,7 @@ class Lexer {
         std::string field = canonical_field(name);
         if (field.empty() && std::find(declared_.begin(), declared_.end(), name) != declared_.end()) field = name;
         if (field.empty()) {
-          std::string known = "title, author, kind, org, lang, year, source";
+          std::string known = "title, author, kind, org, lang, year, source, concept";
           for (const auto& d : declared_) known += ", " + d;
           return syntax_error(i_, "unknown field '" + name + ":' (known fields: " + known + ")");
         }
@@ -154,8 +159,9 @@ struct Clause {
 
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, const ParserContext& ctx, HighlightTerms& hl)
-      : t_(std::move(tokens)), ctx_(ctx), hl_(hl) {}
+  Parser(std::vector<Token> tokens, const ParserContext& ctx, HighlightTerms& hl,
+         std::vector<std::string>& concepts)
+      : t_(std::move(tokens)), ctx_(ctx), hl_(hl), concepts_(concepts) {}
 
   Result<Clause> parse() {
     auto r = parse_or(0);
@@ -172,7 +178,7 @@ class Parser {
   const Token& take() { return t_[k_++]; }
 
   static Xapian::Query as_query(const Clause& c) {
-    return c.query.empty() ? Xapian::Query::MatchAll : c.query;
+    return c.query.empty() ? match_all() : c.query;
   }
 
   Result<Clause> parse_or(int depth) {
@@ -245,6 +251,7 @@ class Parser {
     std::map<std::string, std::vector<Xapian::Query>> filters;
     bool has_text = false;
     bool any = false;
+    std::vector<analysis::Word> plain_words;  // for concept recognition
     while (true) {
       Tok type = peek().type;
       if (type != Tok::kWord && type != Tok::kPhrase && type != Tok::kLParen) break;
@@ -271,6 +278,9 @@ class Parser {
         auto r = clause(tok, negative);
         if (!r) return r;
         c = std::move(*r);
+        // Quoted phrases ask for exactly those words: only plain words name concepts.
+        if (ctx_.thesaurus != nullptr && !negative && tok.field.empty() && !tok.wildcard && tok.type == Tok::kWord)
+          ctx_.analyzer->words(tok.text, plain_words);
       }
       if (c.is_filter && tok.modifier != '-') {
         filters[c.filter_field].push_back(c.query);
@@ -293,6 +303,15 @@ class Parser {
       if (t.type == Tok::kRParen) return syntax_error(t.pos, "unbalanced ')' or empty parentheses");
       return syntax_error(t.pos, "operator without a word before it");
     }
+    if (!plain_words.empty()) {
+      std::set<std::size_t> seen;
+      for (const auto& hit : ctx_.thesaurus->find_in_query(plain_words, *ctx_.analyzer)) {
+        if (!seen.insert(hit.concept_index).second) continue;
+        const std::string& id = ctx_.thesaurus->concepts()[hit.concept_index].id;
+        concepts_.push_back(id);
+        optional.emplace_back(schema::facet_term(schema::kConceptFacet, id));
+      }
+    }
     Clause out;
     out.has_text = has_text;
     Xapian::Query q;
@@ -304,7 +323,7 @@ class Parser {
       q = Xapian::Query(Xapian::Query::OP_OR, optional.begin(), optional.end());
     }
     if (!excluded.empty()) {
-      if (q.empty()) q = Xapian::Query::MatchAll;
+      if (q.empty()) q = match_all();
       q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));
     }
     if (!filters.empty()) {
@@ -462,6 +481,7 @@ class Parser {
   std::size_t k_ = 0;
   const ParserContext& ctx_;
   HighlightTerms& hl_;
+  std::vector<std::string>& concepts_;
   bool negating_ = false;
   std::vector<std::string> near_terms_;
 };
@@ -473,11 +493,11 @@ Result<ParsedQuery> parse_query(std::string_view text, const ParserContext& cont
   auto tokens = lexer.run();
   if (!tokens) return tokens.error();
   ParsedQuery out;
-  Parser parser(std::move(*tokens), context, out.highlight);
+  Parser parser(std::move(*tokens), context, out.highlight, out.expanded_concepts);
   auto clause = parser.parse();
   if (!clause) return clause.error();
   out.has_text = clause->has_text;
-  out.query = clause->query.empty() ? Xapian::Query::MatchAll : clause->query;
+  out.query = clause->query.empty() ? match_all() : clause->query;
   return out;
 }
 

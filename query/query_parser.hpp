@@ -10,6 +10,9 @@
 //   facet filters              kind:blog  org:COMPAS  lang:de  year:2019  source:eurocities
 //                              country:Belgium (any facet declared in corpus-config)
 //   year ranges                year:2015..2020  year:..2010  year:2018..
+//   concepts                   concept:irregular-migrants (thesaurus id)
+// With a thesaurus, plain words that spell a concept label in any language ("unaccompanied
+// minors") also match documents tagged with that concept, whatever their language.
 // Each word matches its exact form, its accent-free form and its stems in the query languages,
 // with exact forms ranked above stems. Syntax errors are kInvalidArgument with what is wrong.
 
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "core/analysis/analyzer.hpp"
+#include "core/analysis/thesaurus.hpp"
 #include "core/error.hpp"
 
 namespace passage::query {
@@ -35,6 +39,7 @@ struct ParsedQuery {
   Xapian::Query query;     // match-all when the text holds only filters (or is empty)
   HighlightTerms highlight;
   bool has_text = false;   // false: no word or phrase (browse by filters only)
+  std::vector<std::string> expanded_concepts;  // ids of the concepts the query named
 };
 
 struct ParserContext {
@@ -42,6 +47,8 @@ struct ParserContext {
   std::vector<std::string> languages;        // stem query words in each of these
   std::vector<std::string> declared_facets;  // names usable as field filters
   Xapian::termcount max_wildcard_expansion = 200;
+  /// When set, concept labels among a query's plain words add the concept (every language).
+  const analysis::Thesaurus* thesaurus = nullptr;
 };
 
 /// Maximum nesting of parentheses.

@@ -22,8 +22,16 @@ struct Searcher::Impl {
   analysis::Analyzer analyzer;
   std::vector<std::string> languages;        // languages present in the index
   std::vector<std::string> declared_facets;
+  analysis::Thesaurus thesaurus;
 
   void load_metadata() {
+    thesaurus = analysis::Thesaurus();
+    std::string th = db.get_metadata(std::string(schema::kThesaurusKey));
+    if (!th.empty()) {
+      auto j = nlohmann::json::parse(th, nullptr, false);
+      if (!j.is_discarded())
+        if (auto t = analysis::Thesaurus::from_json(j)) thesaurus = std::move(*t);
+    }
     languages.clear();
     const std::string prefix(schema::kLanguageFacet.prefix);
     for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t)
@@ -151,6 +159,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   ParserContext ctx;
   ctx.analyzer = &im.analyzer;
   ctx.declared_facets = im.declared_facets;
+  if (req.expand_concepts && !im.thesaurus.empty()) ctx.thesaurus = &im.thesaurus;
   if (req.languages.empty()) {
     ctx.languages = im.languages;
   } else {
@@ -180,6 +189,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   out.query = req.query;
   out.page = req.page;
   out.size = req.size;
+  out.expanded_concepts = parsed->expanded_concepts;
   try {
     Xapian::Enquire enquire(im.db);
     enquire.set_query(query);

@@ -22,7 +22,7 @@ inline constexpr std::size_t kMaxResultWindow = 10000;  // page * size
 inline constexpr std::size_t kMaxFilters = 32;
 
 struct FacetFilter {
-  std::string facet;  // "kind", "organisation", "language", "year", "source" or a declared facet
+  std::string facet;  // kind, organisation, language, year, source, concept or a declared facet
   std::string value;
 };
 
@@ -35,6 +35,8 @@ struct SearchRequest {
   std::size_t page = 1;               // 1-based
   std::size_t size = 10;
   SortOrder sort = SortOrder::kRelevance;
+  /// Expand concept labels found in the query to their labels in every language (thesaurus).
+  bool expand_concepts = true;
 };
 
 struct Hit {
@@ -69,7 +71,8 @@ struct SearchResult {
   std::size_t page = 1;
   std::size_t size = 10;
   std::vector<Hit> hits;
-  std::vector<FacetResult> facets;  // kind, organisation, language, year, then declared facets
+  std::vector<FacetResult> facets;  // kind, organisation, language, year, source, concept, declared
+  std::vector<std::string> expanded_concepts;  // concept ids the query was expanded with
 };
 
 /// Parses "facet:value" as given on the CLI and in the API's `filter` parameter.

@@ -129,6 +129,11 @@ Snippet make_snippet(std::string_view text, const HighlightTerms& terms, std::st
   begin = char_start(text, begin);
 
   out.offset = begin;
+  for (std::size_t k = first; k <= last_tok; ++k)
+    if (toks[k].match >= 0) {
+      out.offset = toks[k].begin;  // the page of a passage is the page of its first match
+      break;
+    }
   if (begin > 0) out.html += "… ";
   std::size_t cursor = begin;
   for (std::size_t k = first; k <= last_tok; ++k) {

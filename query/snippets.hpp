@@ -12,7 +12,7 @@ namespace passage::query {
 
 struct Snippet {
   std::string html;
-  std::size_t offset = 0;  // byte offset of the passage in the text (for page lookup)
+  std::size_t offset = 0;  // byte offset of the passage's first match (for page lookup)
 };
 
 /// Builds a snippet of about max_chars characters. lang is the document's language (its stems

@@ -60,6 +60,9 @@ class Analyzer {
   void index_text(Xapian::Document& doc, std::string_view text, const FieldSpec& field,
                   std::string_view lang, Xapian::termpos& pos);
 
+  /// The words of the last index_text call (valid until the next call).
+  const std::vector<Word>& last_words() const { return scratch_; }
+
  private:
   Xapian::Stem& stemmer(std::string_view lang);
 

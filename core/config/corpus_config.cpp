@@ -74,7 +74,13 @@ class Checker {
   CorpusConfig run(const toml::table& root) {
     CorpusConfig cfg;
     cfg.file = file_;
-    unknown_keys(root, {"index", "source", "kinds"}, "top level");
+    unknown_keys(root, {"index", "source", "kinds", "thesaurus"}, "top level");
+    if (auto th = string_at(root, "thesaurus", 1, "top level", false)) {
+      cfg.thesaurus = resolve(*th);
+      std::error_code ec;
+      if (!fs::is_regular_file(cfg.thesaurus, ec))
+        problem(line_of(*root.get("thesaurus")), "thesaurus file does not exist: " + *th);
+    }
 
     cfg.kinds = builtin_kinds();
     for (const std::string& k : strings_at(root, "kinds", "top level")) {

@@ -31,6 +31,7 @@ struct Source {
 struct CorpusConfig {
   std::filesystem::path file;           // where it was read from
   std::filesystem::path index_path;     // absolute
+  std::filesystem::path thesaurus;      // absolute; empty when the config names none
   std::vector<std::string> kinds;       // builtin + declared
   std::vector<Source> sources;
   /// Names of the declared extra facets (union of every source's facet keys, sorted).
