@@ -22,19 +22,29 @@ const char* format_name(Format f);
 /// ("%PDF-" is a PDF whatever the name; "<!doctype html"/"<html" is HTML).
 Format detect_format(const std::filesystem::path& path, std::string_view head);
 
+/// What one document yields. Titles come from metadata (<title>, og:title / citation_title /
+/// DC.title, PDF Info or XMP, front matter); a PDF whose metadata title is junk ("Microsoft Word -
+/// x.docx", "untitled", a file name) gets its first page's heading instead (largest type, else the
+/// first real line), Markdown its first "# heading", plain text its first short line.
 struct Extracted {
   std::string title;                     // best title; empty if none found
   std::string text;                      // body text, valid UTF-8, paragraphs separated by "\n\n"
   std::string language;                  // from metadata (<html lang>, PDF /Lang, front matter), raw tag
   std::optional<int> year;               // publication year from metadata, when known
   std::vector<std::string> authors;
-  std::string description;               // meta description / PDF subject
+  std::string description;               // meta description / PDF subject (not repeated in text)
   int pages = 0;                         // PDF page count (0 for other formats)
-  std::vector<std::size_t> page_offsets; // PDF: byte offset in text where page i+1 starts
+  /// PDF: byte offset in text where page i+1 starts (page_offsets[0] == 0; pages are joined with
+  /// "\n\n" before the offset). A page without text gets the offset of the end of the text before
+  /// it, so offsets never decrease: the page of byte b is upper_bound(offsets, b) - begin.
+  std::vector<std::size_t> page_offsets;
 };
 
 /// Extracts from a file on disk. Errors: kNotFound / kUnavailable (cannot read), kDataLoss
-/// (corrupt, encrypted, or "no extractable text"), kUnsupported (unknown format).
+/// (corrupt, encrypted, or "no extractable text"), kUnsupported (unknown format, not a regular
+/// file, or larger than 200 MB). Messages start with the file name. When the content has no year,
+/// a dated blog path supplies it ("2015-07-15-title.md", ".../2014/02/13/post.md").
+/// Thread-safe: the indexer calls it from several workers at once.
 Result<Extracted> extract_file(const std::filesystem::path& path);
 
 /// Extracts from bytes already in memory, in a known format.
