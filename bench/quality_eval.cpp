@@ -51,10 +51,9 @@ int main(int argc, char** argv) {
   Xapian::Database db(index);
   auto searcher = query::Searcher::open(index).value_or_throw();
   analysis::Analyzer analyzer;
-  std::mt19937 rng(seed);
   std::vector<Xapian::docid> ids;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
-  std::shuffle(ids.begin(), ids.end(), rng);
+  std::shuffle(ids.begin(), ids.end(), std::mt19937(seed));
 
   std::ofstream out;
   if (!tsv.empty()) out.open(tsv);
@@ -62,6 +61,7 @@ int main(int argc, char** argv) {
   Stats all;
   for (Xapian::docid did : ids) {
     if (all.n >= samples) break;
+    std::mt19937 rng(seed * 1000003u + did);  // per document, so one change does not reshuffle the rest
     auto data = nlohmann::json::parse(db.get_document(did).get_data(), nullptr, false);
     if (!data.is_object()) continue;
     std::string text = data.value(std::string(schema::data::kText), std::string());
@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
     std::set<std::string> seen;
     for (const auto& w : words) {
       if (w.numeric || w.joined || w.base.size() < 5 || !seen.insert(w.base).second) continue;
+      if (w.base.find_first_of("0123456789.@_") != std::string::npos) continue;
       Xapian::doccount df = db.get_termfreq(w.base);
       if (df >= 1 && df <= max_df) cands.push_back(&w);
     }

@@ -4,6 +4,7 @@
 
 #include "core/analysis/language_id.hpp"
 #include "core/analysis/normalize.hpp"
+#include "core/analysis/stemmers.hpp"
 #include "core/schema.hpp"
 
 namespace passage::indexer {
@@ -22,6 +23,53 @@ std::string_view utf8_prefix(std::string_view s, std::size_t n) {
   if (s.size() <= n) return s;
   while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
   return s.substr(0, n);
+}
+
+struct Segment {
+  std::size_t begin, end;
+};
+
+// Splits the body into pages (when page offsets are known) or into runs of paragraphs of at
+// least kSegmentBytes, cut at paragraph breaks.
+constexpr std::size_t kSegmentBytes = 1500;
+
+std::vector<Segment> segments(std::string_view text, const std::vector<std::size_t>& page_offsets) {
+  std::vector<Segment> out;
+  if (!page_offsets.empty()) {
+    for (std::size_t i = 0; i < page_offsets.size(); ++i) {
+      std::size_t b = std::min(page_offsets[i], text.size());
+      std::size_t e = i + 1 < page_offsets.size() ? std::min(page_offsets[i + 1], text.size()) : text.size();
+      if (i == 0) b = 0;
+      if (e > b) out.push_back({b, e});
+    }
+    if (out.empty()) out.push_back({0, text.size()});
+    return out;
+  }
+  std::size_t b = 0;
+  while (b < text.size()) {
+    std::size_t e = b + kSegmentBytes;
+    if (e >= text.size()) {
+      e = text.size();
+    } else {
+      std::size_t para = text.find("\n\n", e);
+      e = para == std::string_view::npos ? text.size() : para + 2;
+    }
+    out.push_back({b, e});
+    b = e;
+  }
+  return out;
+}
+
+// The language to stem a segment in: its own when CLD2 is reliable and sure of a different
+// language that has a stemmer, else the document's.
+std::string segment_language(std::string_view part, const std::string& doc_lang) {
+  constexpr std::size_t kMinBytes = 600;
+  if (part.size() < kMinBytes) return doc_lang;
+  analysis::LanguageGuess g = analysis::detect_language(part);
+  if (g.reliable && g.percent >= 60 && !g.code.empty() && g.code != doc_lang &&
+      !analysis::stemmer_algorithm(g.code).empty())
+    return g.code;
+  return doc_lang;
 }
 
 }  // namespace
@@ -87,8 +135,15 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
     analyzer_.index_text(doc, authors, {"", schema::kAuthorWeight, true}, lang, pos);
   }
   if (!ex.description.empty()) analyzer_.index_text(doc, ex.description, {"", 1, true}, lang, pos);
-  analyzer_.index_text(doc, text, {"", schema::kBodyWeight, true}, lang, pos);
-  count_concepts(lang, concepts);
+  // Body text segment by segment (PDF pages, else groups of paragraphs). A segment whose language
+  // reliably differs from the document's (an English summary in a German report) is stemmed in
+  // both languages, since detection on one passage can be wrong.
+  for (const Segment& seg : segments(text, ex.page_offsets)) {
+    std::string_view part = text.substr(seg.begin, seg.end - seg.begin);
+    std::string seg_lang = segment_language(part, lang);
+    analyzer_.index_text(doc, part, {"", schema::kBodyWeight, true}, lang, pos, seg_lang);
+    count_concepts(seg_lang, concepts);
+  }
   std::string concept_ids;
   for (const auto& [index, count] : concepts) {
     const std::string& id = thesaurus_->concepts()[index].id;

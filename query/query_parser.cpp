@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "core/analysis/stopwords.hpp"
 #include "core/schema.hpp"
 
 namespace passage::query {
@@ -153,6 +154,7 @@ class Lexer {
 struct Clause {
   Xapian::Query query;
   bool is_filter = false;
+  bool is_stopword = false;  // a plain word that is a stopword in a query language
   std::string filter_field;
   bool has_text = false;
 };
@@ -248,6 +250,7 @@ class Parser {
   // field filters applied as filters.
   Result<Clause> parse_sequence(int depth) {
     std::vector<Xapian::Query> required, optional, excluded;
+    std::vector<Xapian::Query> stopwords;  // kept only when nothing else is there
     std::map<std::string, std::vector<Xapian::Query>> filters;
     bool has_text = false;
     bool any = false;
@@ -287,7 +290,10 @@ class Parser {
         continue;
       }
       if (c.query.empty()) continue;
-      if (tok.modifier == '-') {
+      if (c.is_stopword && tok.modifier == 0) {
+        stopwords.push_back(c.query);
+        has_text = has_text || c.has_text;
+      } else if (tok.modifier == '-') {
         excluded.push_back(c.query);
       } else if (tok.modifier == '+') {
         required.push_back(c.query);
@@ -303,6 +309,7 @@ class Parser {
       if (t.type == Tok::kRParen) return syntax_error(t.pos, "unbalanced ')' or empty parentheses");
       return syntax_error(t.pos, "operator without a word before it");
     }
+    if (optional.empty() && required.empty()) optional = std::move(stopwords);
     if (!plain_words.empty()) {
       std::set<std::size_t> seen;
       for (const auto& hit : ctx_.thesaurus->find_in_query(plain_words, *ctx_.analyzer)) {
@@ -349,8 +356,12 @@ class Parser {
       if (f == "title") prefix = schema::kTitlePrefix;
       if (f == "author") prefix = schema::kAuthorPrefix;
       Clause c;
+      c.is_stopword = tok.type == Tok::kWord && !tok.wildcard && f.empty() && is_stopword(tok.text);
+      HighlightTerms before;
+      if (c.is_stopword) before = hl_;  // stopwords are not highlighted
       c.query = tok.type == Tok::kPhrase ? phrase_query(tok.text, prefix, negative)
                                          : word_query(tok.text, prefix, tok.wildcard, negative);
+      if (c.is_stopword) hl_ = std::move(before);
       c.has_text = !c.query.empty();
       return c;
     }
@@ -393,6 +404,16 @@ class Parser {
     return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear, lo, hi);
   }
 
+  // A plain word that is a stopword in one of the query languages.
+  bool is_stopword(const std::string& text) {
+    std::vector<analysis::Word> words;
+    ctx_.analyzer->words(text, words);
+    if (words.size() != 1) return false;
+    for (const auto& lang : ctx_.languages)
+      if (analysis::is_stopword(words.front().base, lang)) return true;
+    return false;
+  }
+
   void highlight(const analysis::Word& w, bool negative) {
     if (negative) return;
     hl_.bases.insert(w.base);
@@ -431,7 +452,7 @@ class Parser {
     std::vector<const analysis::Word*> parts;
     std::vector<const analysis::Word*> joined;
     for (const auto& w : words) {
-      if (w.base.size() > analysis::kMaxWordBytes) continue;
+      if (w.base.size() > (w.joined ? analysis::kMaxJoinedBytes : analysis::kMaxWordBytes)) continue;
       (w.joined ? joined : parts).push_back(&w);
     }
     if (parts.empty()) return Xapian::Query();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "core/analysis/normalize.hpp"
 #include "core/analysis/stemmers.hpp"
@@ -34,12 +35,106 @@ bool hyphen_between(std::string_view gap) {
 
 constexpr std::size_t kStemCacheLimit = 200000;
 
+bool url_char(unsigned char c) {
+  if (c <= ' ' || c == 0x7f) return false;
+  switch (c) {
+    case '<': case '>': case '"': case '\'': case '(': case ')': case '[': case ']':
+    case '{': case '}': case '|': case '\\': case '^': case '`':
+      return false;
+    default:
+      return true;
+  }
+}
+
+bool email_local_char(unsigned char c) {
+  return std::isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+// Byte spans of URLs (scheme://..., www....) and e-mail addresses, in order, not overlapping.
+std::vector<std::pair<std::size_t, std::size_t>> find_links(std::string_view text) {
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  auto trim_end = [&](std::size_t b, std::size_t e) {
+    while (e > b && std::string_view(".,;:!?").find(text[e - 1]) != std::string_view::npos) --e;
+    return e;
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t scheme = text.find("://", i);
+    std::size_t www = text.find("www.", i);
+    std::size_t at = text.find('@', i);
+    std::size_t next = std::min({scheme, www, at});
+    if (next == std::string_view::npos) break;
+    std::size_t b = next, e = next;
+    if (next == scheme) {
+      while (b > 0 && std::isalpha(static_cast<unsigned char>(text[b - 1]))) --b;
+      e = next + 3;
+      while (e < text.size() && url_char(static_cast<unsigned char>(text[e]))) ++e;
+      if (b == next || e == next + 3) {
+        i = next + 3;
+        continue;
+      }
+    } else if (next == www) {
+      if (b > 0 && url_char(static_cast<unsigned char>(text[b - 1]))) {
+        i = next + 4;
+        continue;
+      }
+      while (e < text.size() && url_char(static_cast<unsigned char>(text[e]))) ++e;
+    } else {
+      while (b > 0 && email_local_char(static_cast<unsigned char>(text[b - 1]))) --b;
+      e = next + 1;
+      while (e < text.size() && (email_local_char(static_cast<unsigned char>(text[e])))) ++e;
+      std::string_view domain = text.substr(next + 1, e - next - 1);
+      if (b == next || domain.find('.') == std::string_view::npos) {
+        i = next + 1;
+        continue;
+      }
+    }
+    e = trim_end(b, e);
+    if (e > b + 4) spans.emplace_back(b, e);
+    i = std::max(e, next + 1);
+  }
+  return spans;
+}
+
 }  // namespace
 
 Analyzer::Analyzer() = default;
 Analyzer::~Analyzer() = default;
 
 void Analyzer::words(std::string_view text, std::vector<Word>& out) {
+  std::size_t start = out.size();
+  split_words(text, out);
+  // URLs and e-mail addresses are also kept whole (as joined words after their parts), so that
+  // searching for one finds it instead of its pieces.
+  auto links = find_links(text);
+  if (links.empty()) return;
+  std::vector<Word> merged(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(start));
+  std::size_t k = 0;
+  for (std::size_t w = start; w <= out.size(); ++w) {
+    while (k < links.size() && (w == out.size() || out[w].offset >= links[k].second)) {
+      // ICU already keeps some of them (e-mail addresses) as one word.
+      bool whole = std::any_of(merged.begin() + static_cast<std::ptrdiff_t>(start), merged.end(), [&](const Word& x) {
+        return !x.joined && x.offset == links[k].first && x.length == links[k].second - links[k].first;
+      });
+      if (whole) {
+        ++k;
+        continue;
+      }
+      Word j;
+      j.offset = links[k].first;
+      j.length = links[k].second - links[k].first;
+      j.exact = fold(text.substr(j.offset, j.length));
+      j.base = strip_accents(j.exact);
+      j.joined = true;
+      merged.push_back(std::move(j));
+      ++k;
+    }
+    if (w < out.size()) merged.push_back(std::move(out[w]));
+  }
+  out = std::move(merged);
+}
+
+void Analyzer::split_words(std::string_view text, std::vector<Word>& out) {
   raw_.clear();
   breaker_.split(text, raw_);
   std::size_t chain_start = 0;  // index in out of the first part of the current hyphen chain
@@ -150,7 +245,7 @@ const std::vector<std::string>& Analyzer::stems(const Word& word, std::string_vi
 }
 
 void Analyzer::index_text(Xapian::Document& doc, std::string_view text, const FieldSpec& field,
-                          std::string_view lang, Xapian::termpos& pos) {
+                          std::string_view lang, Xapian::termpos& pos, std::string_view also_lang) {
   scratch_.clear();
   words(text, scratch_);
   const std::string prefix(field.prefix);
@@ -158,7 +253,7 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text, const Fi
   stem_prefix += prefix;
   std::string term;
   for (const Word& w : scratch_) {
-    if (w.base.size() > kMaxWordBytes) continue;
+    if (w.base.size() > (w.joined ? kMaxJoinedBytes : kMaxWordBytes)) continue;
     term.assign(prefix).append(w.base);
     if (w.joined || !field.positions) {
       doc.add_term(term, field.wdf_inc);
@@ -172,6 +267,12 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text, const Fi
     for (const std::string& s : stems(w, lang)) {
       term.assign(stem_prefix).append(s);
       doc.add_term(term, field.wdf_inc);
+    }
+    if (!also_lang.empty() && also_lang != lang) {
+      for (const std::string& s : stems(w, also_lang)) {
+        term.assign(stem_prefix).append(s);
+        doc.add_term(term, field.wdf_inc);
+      }
     }
   }
   pos += schema::kFieldPositionGap;

@@ -40,6 +40,8 @@ struct FieldSpec {
 
 /// Words longer than this (in bytes, after folding) are not indexed.
 inline constexpr std::size_t kMaxWordBytes = 64;
+/// Joined forms (compounds, URLs, e-mail addresses) may be longer.
+inline constexpr std::size_t kMaxJoinedBytes = 160;
 
 class Analyzer {
  public:
@@ -48,8 +50,8 @@ class Analyzer {
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
 
-  /// The normalised words of text, in order. Joined compound forms follow their last part.
-  /// text must be valid UTF-8.
+  /// The normalised words of text, in order. Joined forms (hyphenated compounds, URLs, e-mail
+  /// addresses) follow their last part. text must be valid UTF-8.
   void words(std::string_view text, std::vector<Word>& out);
 
   /// Accent-free stems of a word in a language, deduplicated; empty when the language has no
@@ -57,14 +59,17 @@ class Analyzer {
   const std::vector<std::string>& stems(const Word& word, std::string_view lang);
 
   /// Adds the terms of text to doc. pos is the running term position (advanced past the text).
+  /// Stems are those of lang, plus those of also_lang when given (a passage whose language
+  /// differs from its document's).
   void index_text(Xapian::Document& doc, std::string_view text, const FieldSpec& field,
-                  std::string_view lang, Xapian::termpos& pos);
+                  std::string_view lang, Xapian::termpos& pos, std::string_view also_lang = {});
 
   /// The words of the last index_text call (valid until the next call).
   const std::vector<Word>& last_words() const { return scratch_; }
 
  private:
   Xapian::Stem& stemmer(std::string_view lang);
+  void split_words(std::string_view text, std::vector<Word>& out);
 
   WordBreaker breaker_;
   std::vector<RawWord> raw_;

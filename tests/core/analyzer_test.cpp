@@ -7,6 +7,7 @@
 #include "core/analysis/analyzer.hpp"
 #include "core/analysis/language_id.hpp"
 #include "core/analysis/stemmers.hpp"
+#include "core/analysis/stopwords.hpp"
 
 using namespace passage::analysis;
 
@@ -46,6 +47,52 @@ TEST_CASE("words: scripts, elisions, compounds, numbers", "[analyzer]") {
   for (const auto& r : rows) {
     INFO(r.text);
     CHECK(bases(a, r.text) == r.expected);
+  }
+}
+
+TEST_CASE("words: URLs and e-mail addresses are also kept whole", "[analyzer]") {
+  Analyzer a;
+  struct Row {
+    const char* text;
+    std::vector<std::string> joined;  // the joined words, in order
+  };
+  const std::vector<Row> rows = {
+      {"See https://www.eurocities.eu/migration. Thanks", {"https://www.eurocities.eu/migration"}},
+      {"Write to info@stadt-koeln.de, please", {"info@stadtkoeln.de", "info@stadt-koeln.de"}},
+      {"Visit www.integreat.app today", {}},  // ICU keeps it as one word already
+      {"no links here: a@b and http:// alone", {}},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    std::vector<Word> words;
+    a.words(r.text, words);
+    std::vector<std::string> joined;
+    for (const auto& w : words)
+      if (w.joined) joined.push_back(w.base);
+    CHECK(joined == r.joined);
+  }
+  // The parts are still there, in order, before the whole; a word ICU keeps whole is not doubled.
+  std::vector<Word> words;
+  a.words("mail info@city.de or https://city.de/asyl now", words);
+  std::vector<std::string> b;
+  for (const auto& w : words) b.push_back(w.base);
+  CHECK(b == std::vector<std::string>{"mail", "info@city.de", "or", "https", "city.de", "asyl", "https://city.de/asyl", "now"});
+}
+
+TEST_CASE("stopwords are per language and accent-free", "[analyzer]") {
+  struct Row {
+    const char* word;
+    const char* lang;
+    bool stop;
+  };
+  const Row rows[] = {
+      {"the", "en", true},   {"migration", "en", false}, {"die", "de", true},  {"die", "en", false},
+      {"fur", "de", true},   {"les", "fr", true},        {"des", "es", false}, {"della", "it", true},
+      {"и", "ru", true},     {"її", "uk", false},        {"іі", "uk", true},   {"the", "xx", false},
+  };
+  for (const auto& r : rows) {
+    INFO(r.word << " in " << r.lang);
+    CHECK(is_stopword(r.word, r.lang) == r.stop);
   }
 }
 

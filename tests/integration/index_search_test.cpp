@@ -278,3 +278,40 @@ TEST_CASE("documents are tagged with the concepts they mention, in any language"
   auto all = run(*s, "");
   CHECK(count_of(facet(all, "concept"), "irregular-migrants") == r.total);
 }
+
+TEST_CASE("a passage in another language is stemmed in its own language too", "[integration][language]") {
+  passage::test::TempDir tmp;
+  // A German report with a long English summary: the summary's inflected English words must be
+  // found through English stems although the document is German.
+  std::string summary =
+      "Summary. This report examines how municipalities organise the housing of newly arrived "
+      "refugees, how local authorities cooperate with welfare organisations, and which funding "
+      "arrangements the federal states provide.\n\n"
+      "It finds that cities with dedicated coordinators achieve faster placements, that shared "
+      "accommodation remains widespread although it is widely criticised, and that the availability "
+      "of affordable flats is the decisive constraint in almost every municipality we studied.\n\n"
+      "The report recommends earlier planning, better data on vacancies, and binding standards for "
+      "collective accommodation, including privacy, access to counselling and protection against "
+      "violence. It also suggests that regional governments share the costs of conversions.\n\n"
+      "Interviews with caseworkers show that families wait longest, because large flats are rare, "
+      "while single men are often placed in hostels far from the services they need. Volunteers "
+      "fill many gaps, but their commitment declines when responsibilities remain unclear.\n\n";
+  std::string german;
+  for (int i = 0; i < 6; ++i)
+    german += "Die Kommunen organisieren die Unterbringung der Geflüchteten in Zusammenarbeit mit den "
+              "Wohlfahrtsverbänden. Die Länder stellen dafür Mittel bereit, doch der Mangel an bezahlbarem "
+              "Wohnraum bleibt das größte Hindernis für eine schnelle Vermittlung in eigene Wohnungen.\n\n";
+  passage::test::write_file(tmp / "docs" / "bericht.txt", "Unterbringung von Geflüchteten\n\n" + summary + german);
+  indexer::IndexOptions opts;
+  opts.index_dir = tmp / "index";
+  opts.sources = indexer::sources_for_folders({tmp / "docs"}, "report");
+  auto report = indexer::run_index_job(opts).value_or_throw();
+  REQUIRE(report.indexed == 1);
+  Xapian::Database db(opts.index_dir.string());
+  auto doc = db.get_document(*db.postlist_begin(""));
+  CHECK(doc.get_value(schema::kSlotLanguage) == "de");
+  // "municipalities" and "arrangements" have English stems only through the summary's language.
+  CHECK(db.term_exists("Zmunicip"));
+  CHECK(db.term_exists("Zarrang"));
+  CHECK(db.term_exists("Zkommun"));  // German stems of the German text
+}
