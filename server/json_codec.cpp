@@ -17,6 +17,7 @@ nlohmann::ordered_json to_json(const query::Hit& hit) {
   for (const auto& [name, value] : hit.facets) facets[name] = value;
   j["facets"] = std::move(facets);
   j["snippet"] = hit.snippet_html;
+  j["page"] = hit.page ? nlohmann::ordered_json(*hit.page) : nlohmann::ordered_json(nullptr);
   return j;
 }
 
@@ -38,6 +39,7 @@ nlohmann::ordered_json to_json(const query::SearchResult& result) {
     facets[facet.name] = std::move(values);
   }
   j["facets"] = std::move(facets);
+  j["expanded_concepts"] = result.expanded_concepts;
   return j;
 }
 

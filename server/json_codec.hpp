@@ -10,10 +10,11 @@
 namespace passage::server {
 
 /// {"id","rank","score","title","url","kind","organisation","language","year"(int|null),
-///  "facets":{name:value},"snippet"}
+///  "facets":{name:value},"snippet","page"(int|null: PDF page of the snippet)}
 nlohmann::ordered_json to_json(const query::Hit& hit);
 
-/// {"query","total","page","size","results":[hit...],"facets":{name:[{"value","count"}...]}}
+/// {"query","total","page","size","results":[hit...],"facets":{name:[{"value","count"}...]},
+///  "expanded_concepts":[concept id...]}
 nlohmann::ordered_json to_json(const query::SearchResult& result);
 
 /// Serialises compactly; invalid UTF-8 from the index is replaced rather than thrown on.

@@ -64,7 +64,7 @@ bool valid_language(std::string_view lang) {
 
 Result<query::SearchRequest> parse_search_request(const Target& target) {
   query::SearchRequest out;
-  bool seen_q = false, seen_page = false, seen_size = false, seen_sort = false;
+  bool seen_q = false, seen_page = false, seen_size = false, seen_sort = false, seen_expand = false;
   auto once = [](bool& seen, const std::string& name) -> std::optional<Error> {
     if (seen) return invalid("parameter '" + name + "' is given more than once");
     seen = true;
@@ -121,6 +121,15 @@ Result<query::SearchRequest> parse_search_request(const Target& target) {
         out.sort = query::SortOrder::kDate;
       } else {
         return invalid("parameter 'sort' must be 'relevance' or 'date'");
+      }
+    } else if (name == "expand") {
+      if (auto e = once(seen_expand, name)) return *e;
+      if (value == "concepts") {
+        out.expand_concepts = true;
+      } else if (value == "none") {
+        out.expand_concepts = false;
+      } else {
+        return invalid("parameter 'expand' must be 'concepts' or 'none'");
       }
     } else {
       return invalid("unknown parameter '" + name + "'");

@@ -166,6 +166,10 @@ TEST_CASE("handle_request: status and error code per target", "[server]") {
       {http::verb::get, "/api/search?bogus=1", 400, "invalid_argument", "bogus"},
       {http::verb::get, "/api/search?Q=asylum", 400, "invalid_argument", "'Q'"},
       {http::verb::get, "/api/search?lang=de;fr", 400, "invalid_argument", "lang"},
+      {http::verb::get, "/api/search?q=asylum&expand=none", 200, ""},
+      {http::verb::get, "/api/search?q=asylum&expand=concepts", 200, ""},
+      {http::verb::get, "/api/search?q=asylum&expand=all", 400, "invalid_argument", "expand"},
+      {http::verb::get, "/api/search?expand=none&expand=none", 400, "invalid_argument", "more than once"},
       {http::verb::get, "/api/search?filter=nocolon", 400, "invalid_argument"},
       {http::verb::get, "/healthz?verbose=1", 400, "invalid_argument", "verbose"},
       // URL decoding and UTF-8.
