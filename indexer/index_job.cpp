@@ -213,6 +213,15 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     return make_error(ErrorCode::kUnavailable, "cannot read index: " + e.get_description());
   }
 
+  // A different thesaurus changes every document's concepts: then everything is parsed again.
+  const std::string thesaurus_json = options.thesaurus != nullptr ? options.thesaurus->to_json().dump() : std::string();
+  bool thesaurus_changed = false;
+  try {
+    thesaurus_changed = !existing.empty() && db->get_metadata(std::string(schema::kThesaurusKey)) != thesaurus_json;
+  } catch (const Xapian::Error& e) {
+    return make_error(ErrorCode::kUnavailable, "cannot read index: " + e.get_description());
+  }
+
   // Decide what to parse; what is unchanged stays untouched.
   std::vector<std::size_t> todo;
   std::set<std::string> seen;
@@ -220,7 +229,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     std::string id = items[i].id();
     seen.insert(id);
     auto e = existing.find(id);
-    if (e != existing.end() && e->second.signature == items[i].signature()) {
+    if (!thesaurus_changed && e != existing.end() && e->second.signature == items[i].signature()) {
       ++report.unchanged;
     } else {
       todo.push_back(i);
@@ -317,8 +326,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     db->set_metadata(std::string(schema::kSchemaVersionKey), std::to_string(schema::kSchemaVersion));
     db->set_metadata(std::string(schema::kDeclaredFacetsKey), nlohmann::json(options.declared_facets).dump());
     db->set_metadata(std::string(schema::kLastIndexedKey), iso_now());
-    db->set_metadata(std::string(schema::kThesaurusKey),
-                     options.thesaurus != nullptr ? options.thesaurus->to_json().dump() : std::string());
+    db->set_metadata(std::string(schema::kThesaurusKey), thesaurus_json);
     db->commit();
     report.documents = db->get_doccount();
     db->close();

@@ -315,3 +315,24 @@ TEST_CASE("a passage in another language is stemmed in its own language too", "[
   CHECK(db.term_exists("Zarrang"));
   CHECK(db.term_exists("Zkommun"));  // German stems of the German text
 }
+
+TEST_CASE("a changed thesaurus makes the next run re-tag every document", "[integration][concepts]") {
+  passage::test::TempDir tmp;
+  passage::test::write_file(tmp / "docs" / "a.txt", "Note\n\nThe city opened a counselling office for asylum seekers.\n");
+  passage::test::write_file(tmp / "docs" / "b.txt", "Other\n\nHousing for seasonal workers in the region.\n");
+  auto first = analysis::Thesaurus::parse("[[concept]]\nid = \"asylum-seekers\"\nen = [\"asylum seekers\"]\n", "t1").value_or_throw();
+  auto second = analysis::Thesaurus::parse(
+      "[[concept]]\nid = \"asylum-seekers\"\nen = [\"asylum seekers\"]\n[[concept]]\nid = \"seasonal-workers\"\nen = [\"seasonal workers\"]\n", "t2").value_or_throw();
+  indexer::IndexOptions opts;
+  opts.index_dir = tmp / "index";
+  opts.sources = indexer::sources_for_folders({tmp / "docs"}, "report");
+  opts.thesaurus = &first;
+  CHECK(indexer::run_index_job(opts).value_or_throw().indexed == 2);
+  CHECK(indexer::run_index_job(opts).value_or_throw().indexed == 0);
+  opts.thesaurus = &second;
+  CHECK(indexer::run_index_job(opts).value_or_throw().indexed == 2);
+  auto s = query::Searcher::open(opts.index_dir).value_or_throw();
+  query::SearchRequest req;
+  req.query = "concept:seasonal-workers";
+  CHECK(s->search(req)->total == 1);
+}
