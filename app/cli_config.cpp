@@ -25,7 +25,8 @@ Command add_config_command(CLI::App& app) {
     auto problems = config::check_config(s.str(), std::filesystem::absolute(*file));
     if (problems.empty()) {
       auto cfg = config::parse_config(s.str(), *file).value_or_throw();
-      std::cout << *file << ": OK (" << cfg.sources.size() << " sources, index " << cfg.index_path.string() << ")\n";
+      std::cout << *file << ": OK (" << cfg.sources.size() << (cfg.sources.size() == 1 ? " source" : " sources")
+                << ", index " << cfg.index_path.string() << ")\n";
       return 0;
     }
     for (const auto& p : problems) std::cerr << *file << ":" << p.line << ": " << p.message << "\n";

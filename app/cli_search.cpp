@@ -65,7 +65,7 @@ Command add_search_command(CLI::App& app) {
       std::cout << server::dump_json(server::to_json(r)) << "\n";
       return 0;
     }
-    std::cout << r.total << (r.total == 1 ? " document" : " documents") << " match";
+    std::cout << r.total << (r.total == 1 ? " document matches" : " documents match");
     if (!r.query.empty()) std::cout << " \"" << r.query << "\"";
     std::cout << " (page " << r.page << ")";
     if (!r.expanded_concepts.empty()) {

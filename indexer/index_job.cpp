@@ -335,7 +335,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   notify(true);
-  log::info("index_job_done", {{"index", options.index_dir.string()}, {"found", report.found},
+  log::debug("index_job_done", {{"index", options.index_dir.string()}, {"found", report.found},
                                {"indexed", report.indexed}, {"unchanged", report.unchanged},
                                {"deleted", report.deleted}, {"failed", report.failed.size()},
                                {"seconds", report.seconds}});

@@ -57,6 +57,8 @@ TEST_CASE("passage index, then search, ad hoc over a folder", "[cli]") {
   CHECK(j["total"] == 1);
   CHECK(j["results"][0]["title"].get<std::string>().find("Resettlement") != std::string::npos);
   CHECK(j["facets"]["kind"][0]["value"] == "report");
+  CHECK(j["results"][0]["page"].is_number_integer());  // the hit is a PDF: its snippet's page
+  CHECK(j["expanded_concepts"].is_array());
 
   auto text = run_command({kBin, "search", "--index", idx, "voluntary", "return"});
   CHECK(text.exit_code == 0);
