@@ -336,3 +336,27 @@ TEST_CASE("a changed thesaurus makes the next run re-tag every document", "[inte
   req.query = "concept:seasonal-workers";
   CHECK(s->search(req)->total == 1);
 }
+
+TEST_CASE("an accented query prefers the exact form; an unaccented one finds both", "[integration][search]") {
+  passage::test::TempDir tmp;
+  passage::test::write_file(tmp / "docs" / "exact.txt", "Accueil\n\nLes réfugiés arrivent dans la ville et cherchent un logement stable.\n");
+  passage::test::write_file(tmp / "docs" / "stem.txt", "Accueil\n\nLe réfugié arrive dans la ville et cherche un logement stable.\n");
+  indexer::IndexOptions opts;
+  opts.index_dir = tmp / "index";
+  opts.sources = indexer::sources_for_folders({tmp / "docs"}, "report");
+  opts.sources[0].language = "fr";
+  REQUIRE(indexer::run_index_job(opts).value_or_throw().indexed == 2);
+  auto s = query::Searcher::open(opts.index_dir).value_or_throw();
+  struct Row {
+    const char* query;
+    const char* first;
+  };
+  const Row rows[] = {{"réfugiés", "exact.txt"}, {"refugies", "exact.txt"}, {"réfugié", "stem.txt"}, {"refugie", "stem.txt"}};
+  for (const auto& r : rows) {
+    INFO(r.query);
+    auto res = run(*s, r.query);
+    REQUIRE(res.total == 2);
+    CHECK(file_of(res.hits[0]) == r.first);
+    CHECK(res.hits[0].score > res.hits[1].score);
+  }
+}
