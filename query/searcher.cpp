@@ -171,7 +171,6 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   }
   auto parsed = parse_query(req.query, ctx);
   if (!parsed) return parsed.error();
-  Xapian::Query query = parsed->query;
 
   std::map<std::string, std::vector<Xapian::Query>> groups;
   for (const auto& f : req.filters) {
@@ -179,11 +178,16 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
     if (!q) return q.error();
     groups[facet_alias(f.facet)].push_back(*q);
   }
-  if (!groups.empty()) {
+  // The query with the selected facet values: values of one facet OR'ed, facets AND'ed; `except`
+  // leaves one facet's selection out (its own counts must not be narrowed by itself).
+  auto filtered = [&](const std::string* except) {
     std::vector<Xapian::Query> ands;
-    for (auto& [name, qs] : groups) ands.emplace_back(Xapian::Query::OP_OR, qs.begin(), qs.end());
-    query = Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end()));
-  }
+    for (auto& [name, qs] : groups)
+      if (except == nullptr || name != *except) ands.emplace_back(Xapian::Query::OP_OR, qs.begin(), qs.end());
+    if (ands.empty()) return parsed->query;
+    return Xapian::Query(Xapian::Query::OP_FILTER, parsed->query, Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end()));
+  };
+  Xapian::Query query = filtered(nullptr);
 
   SearchResult out;
   out.query = req.query;
@@ -226,12 +230,25 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
       h.page = page_of(data, sn.offset);
       out.hits.push_back(std::move(h));
     }
+    // Multi-select facets: a facet with selected values shows the counts it would have without
+    // its own selection (the other facets' selections still apply), so other values stay choosable.
+    auto counts = counter.counts();
+    for (const auto& [name, qs] : groups) {
+      Xapian::Enquire others(im.db);
+      others.set_query(filtered(&name));
+      others.set_weighting_scheme(Xapian::BoolWeight());
+      FacetCounter c;
+      others.add_matchspy(&c);
+      others.get_mset(0, 0, im.db.get_doccount());
+      auto it = c.counts().find(name);
+      counts[name] = it != c.counts().end() ? it->second : std::map<std::string, std::size_t>{};
+    }
     std::vector<std::string> order = facet_names();
     for (const auto& name : order) {
       FacetResult fr;
       fr.name = name;
-      auto it = counter.counts().find(name);
-      if (it != counter.counts().end())
+      auto it = counts.find(name);
+      if (it != counts.end())
         for (const auto& [v, c] : it->second) fr.values.push_back({v, c});
       if (name == schema::kYearFacet.name) {
         std::sort(fr.values.begin(), fr.values.end(), [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });

@@ -71,7 +71,10 @@ struct SearchResult {
   std::size_t page = 1;
   std::size_t size = 10;
   std::vector<Hit> hits;
-  std::vector<FacetResult> facets;  // kind, organisation, language, year, source, concept, declared
+  /// kind, organisation, language, year, source, concept, then declared facets. Counts are exact
+  /// over the whole match set; a facet with selected values (SearchRequest::filters) is counted
+  /// without its own selection, so its other values keep their counts (multi-select).
+  std::vector<FacetResult> facets;
   std::vector<std::string> expanded_concepts;  // concept ids the query was expanded with
 };
 

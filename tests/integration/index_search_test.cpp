@@ -172,6 +172,26 @@ TEST_CASE("snippets point at the PDF page of the passage", "[integration][snippe
   CHECK(r.hits[0].snippet_html.find("<mark>") != std::string::npos);
 }
 
+TEST_CASE("multi-select facets: a selected facet keeps the counts of its other values", "[integration][facets]") {
+  auto s = open_sample();
+  auto r = run(*s, "", {{"kind", "blog"}});
+  CHECK(r.total == 6);
+  // kind is selected: its counts ignore the kind selection...
+  CHECK(count_of(facet(r, "kind"), "blog") == 6);
+  CHECK(count_of(facet(r, "kind"), "report") == 4);
+  CHECK(count_of(facet(r, "kind"), "city-network-document") == 8);
+  // ...while the other facets count only blog posts.
+  CHECK(count_of(facet(r, "language"), "es") == 2);
+  CHECK(count_of(facet(r, "language"), "pl") == 0);
+  // Two facets selected: each is counted under the other's selection only.
+  auto both = run(*s, "", {{"kind", "blog"}, {"language", "es"}});
+  CHECK(both.total == 2);
+  CHECK(count_of(facet(both, "kind"), "blog") == 2);
+  CHECK(count_of(facet(both, "kind"), "city-network-document") == 0);  // no Spanish city documents
+  CHECK(count_of(facet(both, "language"), "en") == 3);                // English blog posts
+  CHECK(count_of(facet(both, "language"), "es") == 2);
+}
+
 TEST_CASE("syntax errors and limits are errors, not empty results", "[integration][search]") {
   auto s = open_sample();
   const char* bad[] = {"\"unterminated", "(asylum", "asylum)", "colour:red", "year:20x5", "year:2020..2010", "AND", "*"};
