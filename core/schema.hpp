@@ -41,6 +41,7 @@ inline constexpr Xapian::valueno kSlotExtraFacets = 4;  // name US value RS name
 inline constexpr Xapian::valueno kSlotSource = 5;       // corpus-config source name
 inline constexpr Xapian::valueno kSlotSignature = 6;    // size:mtime of the file, for reindexing
 inline constexpr Xapian::valueno kSlotConcepts = 7;     // concept ids, RS-separated
+inline constexpr Xapian::valueno kSlotContentHash = 8;  // hash of the body text: duplicates collapse
 
 /// Separators inside multi-valued slots.
 inline constexpr char kUnitSeparator = '\x1f';
@@ -124,9 +125,9 @@ constexpr bool prefixes_unique() {
   return true;
 }
 constexpr bool slots_unique() {
-  constexpr std::array<Xapian::valueno, 8> slots{kSlotKind,      kSlotOrganisation, kSlotLanguage,
+  constexpr std::array<Xapian::valueno, 9> slots{kSlotKind,      kSlotOrganisation, kSlotLanguage,
                                                  kSlotYear,      kSlotExtraFacets,  kSlotSource,
-                                                 kSlotSignature, kSlotConcepts};
+                                                 kSlotSignature, kSlotConcepts,     kSlotContentHash};
   for (std::size_t i = 0; i < slots.size(); ++i)
     for (std::size_t j = i + 1; j < slots.size(); ++j)
       if (slots[i] == slots[j]) return false;

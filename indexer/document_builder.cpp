@@ -1,5 +1,6 @@
 #include "indexer/document_builder.hpp"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "core/analysis/language_id.hpp"
@@ -72,6 +73,28 @@ std::string segment_language(std::string_view part, const std::string& doc_lang)
   return doc_lang;
 }
 
+// 64-bit FNV-1a over the text's words, ignoring whitespace differences, as 16 hex digits.
+std::string content_hash(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ull;
+  bool space = false;
+  for (unsigned char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f') {
+      space = true;
+      continue;
+    }
+    if (space) {
+      h ^= ' ';
+      h *= 1099511628211ull;
+      space = false;
+    }
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
 }  // namespace
 
 std::string choose_language(std::string_view fixed, std::string_view metadata, std::string_view text) {
@@ -120,6 +143,7 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   }
   if (!extra.empty()) doc.add_value(schema::kSlotExtraFacets, extra);
   doc.add_value(schema::kSlotSignature, item.signature());
+  doc.add_value(schema::kSlotContentHash, content_hash(ex.text));
 
   std::map<std::size_t, Xapian::termcount> concepts;
   Xapian::termpos pos = 0;

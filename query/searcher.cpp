@@ -200,16 +200,21 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
     if (req.sort == SortOrder::kDate || !parsed->has_text) {
       enquire.set_sort_by_value_then_relevance(schema::kSlotYear, true);
     }
+    // One work found at several places (same text) is one hit.
+    enquire.set_collapse_key(schema::kSlotContentHash);
     FacetCounter counter;
     enquire.add_matchspy(&counter);
     Xapian::doccount first = static_cast<Xapian::doccount>((req.page - 1) * req.size);
     Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(req.size), im.db.get_doccount());
-    out.total = mset.get_matches_estimated();
+    // Every match is examined (checkatleast = database size), so the spy's count is exact;
+    // Xapian's own estimate is not once duplicates are collapsed.
+    out.total = counter.documents_seen();
     int rank = static_cast<int>(first);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       Hit h;
       h.rank = ++rank;
       h.score = it.get_weight();
+      h.duplicates = it.get_collapse_count();
       Xapian::Document doc = it.get_document();
       auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
       if (data.is_discarded()) data = nlohmann::json::object();

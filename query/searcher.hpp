@@ -53,6 +53,7 @@ struct Hit {
   std::vector<std::pair<std::string, std::string>> facets;  // declared facets of the document
   std::string snippet_html;  // HTML-escaped text with matched words in <mark>...</mark>
   std::optional<int> page;   // PDF page (1-based) of the snippet's passage
+  std::size_t duplicates = 0;  // other documents with the same text, collapsed into this hit
 };
 
 struct FacetCount {
@@ -67,7 +68,9 @@ struct FacetResult {
 
 struct SearchResult {
   std::string query;
-  std::size_t total = 0;  // exact number of matching documents
+  /// Exact number of matching documents. Hits collapse documents with the same text into one
+  /// (Hit::duplicates), so the last pages may hold fewer than `size` hits.
+  std::size_t total = 0;
   std::size_t page = 1;
   std::size_t size = 10;
   std::vector<Hit> hits;

@@ -18,6 +18,7 @@ nlohmann::ordered_json to_json(const query::Hit& hit) {
   j["facets"] = std::move(facets);
   j["snippet"] = hit.snippet_html;
   j["page"] = hit.page ? nlohmann::ordered_json(*hit.page) : nlohmann::ordered_json(nullptr);
+  j["duplicates"] = hit.duplicates;
   return j;
 }
 

@@ -380,3 +380,21 @@ TEST_CASE("an accented query prefers the exact form; an unaccented one finds bot
     CHECK(res.hits[0].score > res.hits[1].score);
   }
 }
+
+TEST_CASE("the same text found at two places is one hit", "[integration][search]") {
+  passage::test::TempDir tmp;
+  const std::string text = "Report\n\nMunicipal welcome centres for seasonal workers in the harbour district.\n";
+  passage::test::write_file(tmp / "a" / "report.txt", text);
+  passage::test::write_file(tmp / "b" / "copy-of-report.txt", "Report\n\nMunicipal  welcome centres for seasonal workers\nin the harbour district.\n");
+  passage::test::write_file(tmp / "b" / "other.txt", "Other\n\nSeasonal workers and their housing.\n");
+  indexer::IndexOptions opts;
+  opts.index_dir = tmp / "index";
+  opts.sources = indexer::sources_for_folders({tmp / "a", tmp / "b"}, "report");
+  REQUIRE(indexer::run_index_job(opts).value_or_throw().indexed == 3);
+  auto s = query::Searcher::open(opts.index_dir).value_or_throw();
+  auto r = run(*s, "seasonal workers");
+  CHECK(r.total == 2);
+  REQUIRE(r.hits.size() == 2);
+  std::size_t dups = r.hits[0].duplicates + r.hits[1].duplicates;
+  CHECK(dups == 1);
+}
