@@ -194,7 +194,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   out.page = req.page;
   out.size = req.size;
   out.expanded_concepts = parsed->expanded_concepts;
-  try {
+  auto run = [&] {
     Xapian::Enquire enquire(im.db);
     enquire.set_query(query);
     if (req.sort == SortOrder::kDate || !parsed->has_text) {
@@ -262,8 +262,20 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
       }
       out.facets.push_back(std::move(fr));
     }
-  } catch (const Xapian::Error& e) {
-    return make_error(ErrorCode::kInternal, "search failed: " + e.get_description());
+  };
+  // A reindex job may replace what this handle reads: reopen and run the query again.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      out.hits.clear();
+      out.facets.clear();
+      run();
+      break;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
+      im.db.reopen();
+    } catch (const Xapian::Error& e) {
+      return make_error(ErrorCode::kInternal, "search failed: " + e.get_description());
+    }
   }
   return out;
 }

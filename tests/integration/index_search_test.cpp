@@ -398,3 +398,30 @@ TEST_CASE("the same text found at two places is one hit", "[integration][search]
   std::size_t dups = r.hits[0].duplicates + r.hits[1].duplicates;
   CHECK(dups == 1);
 }
+
+TEST_CASE("a searcher keeps answering while jobs rewrite the index under it", "[integration][search]") {
+  passage::test::TempDir tmp;
+  indexer::IndexOptions opts;
+  opts.index_dir = tmp / "index";
+  opts.sources = indexer::sources_for_folders({tmp / "docs"}, "report");
+  passage::test::write_file(tmp / "docs" / "a.txt", "A\n\nHousing for refugees, version 0.\n");
+  REQUIRE(indexer::run_index_job(opts).has_value());
+  auto s = query::Searcher::open(opts.index_dir).value_or_throw();
+  for (int round = 1; round <= 4; ++round) {
+    // Rewrite the document several times so the searcher's revision is gone from disk.
+    for (int k = 0; k < 3; ++k) {
+      passage::test::write_file(tmp / "docs" / "a.txt",
+                                "A\n\nHousing for refugees, version " + std::to_string(round * 10 + k) + ".\n" +
+                                    std::string(static_cast<std::size_t>(2000 * (k + 1)), 'x') + "\n");
+      std::filesystem::last_write_time(tmp / "docs" / "a.txt", std::filesystem::file_time_type::clock::now() +
+                                                                   std::chrono::seconds(round * 10 + k));
+      REQUIRE(indexer::run_index_job(opts).value_or_throw().indexed == 1);
+    }
+    query::SearchRequest req;
+    req.query = "refugees";
+    auto r = s->search(req);
+    INFO("round " << round << ": " << (r ? "" : r.error().message));
+    REQUIRE(r.has_value());
+    CHECK(r->total == 1);
+  }
+}
