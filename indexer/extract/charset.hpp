@@ -2,11 +2,15 @@
 // Character-set handling for the extractors: UTF-8 validation and conversion of legacy encodings
 // (windows-1252, ISO-8859-x, UTF-16 with a BOM) to UTF-8 with ICU.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace passage::indexer {
+
+/// Appends code point cp as UTF-8; NUL, surrogates and values past U+10FFFF become U+FFFD.
+void append_utf8(std::string& out, std::uint32_t cp);
 
 /// True when `bytes` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
 bool is_valid_utf8(std::string_view bytes) noexcept;

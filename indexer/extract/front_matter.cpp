@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "indexer/extract/charset.hpp"
 #include "indexer/extract/field_cleanup.hpp"
 
 namespace passage::indexer {
@@ -36,24 +37,6 @@ std::size_t indent_of(std::string_view line) {
 }
 
 bool is_fence(std::string_view line, std::string_view marker) { return trim(line) == marker; }
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x110000) {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 std::optional<uint32_t> parse_hex(std::string_view s) {
   if (s.empty()) return std::nullopt;
