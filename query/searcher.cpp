@@ -86,6 +86,103 @@ void Searcher::reopen() {
   impl_->load_metadata();
 }
 
+namespace {
+std::string str(const nlohmann::json& data, std::string_view key);
+}  // namespace
+
+Result<DocumentDetails> Searcher::document(std::string_view id) {
+  if (id.empty() || id.size() > 1000) return make_error(ErrorCode::kInvalidArgument, "a document id is 1 to 1000 bytes");
+  for (int attempt = 0;; ++attempt) {
+    try {
+      Xapian::Database& db = impl_->db;
+      std::string term = schema::id_term(id);
+      auto p = db.postlist_begin(term);
+      if (p == db.postlist_end(term)) return make_error(ErrorCode::kNotFound, "no document with id '" + std::string(id) + "'");
+      Xapian::Document doc = db.get_document(*p);
+      auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+      if (!data.is_object()) return make_error(ErrorCode::kDataLoss, "the stored data of '" + std::string(id) + "' is damaged");
+      DocumentDetails d;
+      d.meta.id = str(data, schema::data::kId);
+      d.meta.title = str(data, schema::data::kTitle);
+      d.meta.url = str(data, schema::data::kUrl);
+      d.meta.kind = str(data, schema::data::kKind);
+      d.meta.organisation = str(data, schema::data::kOrganisation);
+      d.meta.language = str(data, schema::data::kLanguage);
+      if (auto y = data.find(schema::data::kYear); y != data.end() && y->is_number_integer()) d.meta.year = y->get<int>();
+      if (auto f = data.find(schema::data::kFacets); f != data.end() && f->is_object())
+        for (auto& [k, v] : f->items())
+          if (v.is_string()) d.meta.facets.emplace_back(k, v.get<std::string>());
+      d.format = str(data, schema::data::kFormat);
+      if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
+        for (const auto& v : *a)
+          if (v.is_string()) d.authors.push_back(v.get<std::string>());
+      if (auto pg = data.find(schema::data::kPages); pg != data.end() && pg->is_number_integer()) d.pages = pg->get<int>();
+      std::string concepts = doc.get_value(schema::kSlotConcepts);
+      for (std::size_t b = 0; b < concepts.size();) {
+        std::size_t e = concepts.find(schema::kRecordSeparator, b);
+        if (e == std::string::npos) e = concepts.size();
+        if (e > b) d.concepts.push_back(concepts.substr(b, e - b));
+        b = e + 1;
+      }
+      std::string text = str(data, schema::data::kText);
+      std::size_t n = std::min(text.size(), kDocumentTextBytes);
+      while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+      d.text = text.substr(0, n);
+      return d;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
+      impl_->db.reopen();
+    } catch (const Xapian::Error& e) {
+      return make_error(ErrorCode::kInternal, "document lookup failed: " + e.get_description());
+    }
+  }
+}
+
+Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::size_t limit) {
+  if (prefix.empty() || prefix.size() > 100)
+    return make_error(ErrorCode::kInvalidArgument, "the prefix to complete must be 1 to 100 bytes");
+  if (limit == 0 || limit > kMaxSuggestions)
+    return make_error(ErrorCode::kInvalidArgument, "size must be between 1 and " + std::to_string(kMaxSuggestions));
+  std::vector<analysis::Word> words;
+  impl_->analyzer.words(prefix, words);
+  std::string last;
+  for (const auto& w : words)
+    if (!w.joined) last = w.base;
+  std::vector<Suggestion> out;
+  if (last.empty()) return out;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      out.clear();
+      Xapian::Database& db = impl_->db;
+      // Terms: unprefixed index terms (accent-free forms) starting with the last word.
+      std::vector<Suggestion> terms;
+      std::size_t scanned = 0;
+      for (auto t = db.allterms_begin(last); t != db.allterms_end(last) && scanned < 5000; ++t, ++scanned)
+        terms.push_back({*t, "term", t.get_termfreq()});
+      std::stable_sort(terms.begin(), terms.end(), [](const Suggestion& a, const Suggestion& b) { return a.documents > b.documents; });
+      for (auto& t : terms) {
+        if (out.size() >= limit) break;
+        out.push_back(std::move(t));
+      }
+      // Titles with a word starting with it.
+      Xapian::Enquire enquire(db);
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kTitlePrefix) + last, 200,
+                                      Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+      Xapian::MSet titles = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+      for (auto it = titles.begin(); it != titles.end(); ++it) {
+        auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+        if (data.is_object()) out.push_back({str(data, schema::data::kTitle), "title", 1});
+      }
+      return out;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
+      impl_->db.reopen();
+    } catch (const Xapian::Error& e) {
+      return make_error(ErrorCode::kInternal, "suggest failed: " + e.get_description());
+    }
+  }
+}
+
 Result<FacetFilter> parse_filter(std::string_view text) {
   std::size_t colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size())

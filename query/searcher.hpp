@@ -81,6 +81,25 @@ struct SearchResult {
   std::vector<std::string> expanded_concepts;  // concept ids the query was expanded with
 };
 
+/// One document with everything the index stores about it.
+struct DocumentDetails {
+  Hit meta;                          // id, title, url, kind, organisation, language, year, facets
+  std::string format;                // pdf, html, markdown, text
+  std::vector<std::string> authors;
+  std::vector<std::string> concepts; // thesaurus concepts it mentions
+  int pages = 0;                     // PDF pages
+  std::string text;                  // the start of its text (up to kDocumentTextBytes)
+};
+inline constexpr std::size_t kDocumentTextBytes = 4096;
+
+/// An autocomplete suggestion.
+struct Suggestion {
+  std::string text;
+  std::string kind;       // "term" or "title"
+  std::size_t documents;  // documents containing the term (titles: 1)
+};
+inline constexpr std::size_t kMaxSuggestions = 20;
+
 /// Parses "facet:value" as given on the CLI and in the API's `filter` parameter.
 Result<FacetFilter> parse_filter(std::string_view text);
 
@@ -92,6 +111,13 @@ class Searcher {
   ~Searcher();
 
   Result<SearchResult> search(const SearchRequest& request);
+
+  /// A document by id. kNotFound when no document has that id.
+  Result<DocumentDetails> document(std::string_view id);
+
+  /// Completions of the last word of `prefix` (index terms, most frequent first) and titles
+  /// containing a word that starts with it. kInvalidArgument for an empty or too long prefix.
+  Result<std::vector<Suggestion>> suggest(std::string_view prefix, std::size_t limit = 10);
 
   /// Number of documents in the index.
   std::size_t document_count() const;

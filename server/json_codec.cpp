@@ -44,6 +44,35 @@ nlohmann::ordered_json to_json(const query::SearchResult& result) {
   return j;
 }
 
+nlohmann::ordered_json to_json(const query::DocumentDetails& doc) {
+  nlohmann::ordered_json j;
+  j["id"] = doc.meta.id;
+  j["title"] = doc.meta.title;
+  j["url"] = doc.meta.url;
+  j["kind"] = doc.meta.kind;
+  j["organisation"] = doc.meta.organisation;
+  j["language"] = doc.meta.language;
+  j["year"] = doc.meta.year ? nlohmann::ordered_json(*doc.meta.year) : nlohmann::ordered_json(nullptr);
+  nlohmann::ordered_json facets = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : doc.meta.facets) facets[name] = value;
+  j["facets"] = std::move(facets);
+  j["format"] = doc.format;
+  j["authors"] = doc.authors;
+  j["concepts"] = doc.concepts;
+  j["pages"] = doc.pages;
+  j["text"] = doc.text;
+  return j;
+}
+
+nlohmann::ordered_json to_json(const std::string& query, const std::vector<query::Suggestion>& suggestions) {
+  nlohmann::ordered_json j;
+  j["query"] = query;
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& s : suggestions) list.push_back({{"text", s.text}, {"kind", s.kind}, {"documents", s.documents}});
+  j["suggestions"] = std::move(list);
+  return j;
+}
+
 std::string dump_json(const nlohmann::ordered_json& json) {
   return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

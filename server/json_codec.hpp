@@ -17,6 +17,13 @@ nlohmann::ordered_json to_json(const query::Hit& hit);
 ///  "expanded_concepts":[concept id...]}
 nlohmann::ordered_json to_json(const query::SearchResult& result);
 
+/// {"id","title","url","kind","organisation","language","year","facets","format","authors",
+///  "concepts","pages","text"}
+nlohmann::ordered_json to_json(const query::DocumentDetails& doc);
+
+/// {"query","suggestions":[{"text","kind","documents"}]}
+nlohmann::ordered_json to_json(const std::string& query, const std::vector<query::Suggestion>& suggestions);
+
 /// Serialises compactly; invalid UTF-8 from the index is replaced rather than thrown on.
 std::string dump_json(const nlohmann::ordered_json& json);
 

@@ -180,12 +180,51 @@ Response page(const Request& req) {
   return res;
 }
 
-enum class Route { kNone, kPage, kSearch, kHealth };
+constexpr std::string_view kDocumentsPrefix = "/api/documents/";
+
+Response document(const Request& req, const Target& target, query::Searcher& searcher) {
+  if (!target.params.empty()) {
+    return domain_error(req, invalid("unknown parameter '" + target.params.front().first + "'"));
+  }
+  Result<std::string> id = percent_decode(std::string_view(target.path).substr(kDocumentsPrefix.size()), false);
+  if (!id) return domain_error(req, id.error());
+  if (!valid_utf8(*id)) return domain_error(req, invalid("the document id is not valid UTF-8"));
+  Result<query::DocumentDetails> doc = searcher.document(*id);
+  if (!doc) return domain_error(req, doc.error());
+  return json_response(req, http::status::ok, dump_json(to_json(*doc)));
+}
+
+Response suggest(const Request& req, const Target& target, query::Searcher& searcher) {
+  std::string q;
+  std::size_t size = 10;
+  bool seen_q = false, seen_size = false;
+  for (const auto& [name, value] : target.params) {
+    if (name == "q" && !seen_q) {
+      seen_q = true;
+      q = value;
+    } else if (name == "size" && !seen_size) {
+      seen_size = true;
+      Result<std::size_t> n = parse_positive(name, value);
+      if (!n) return domain_error(req, n.error());
+      size = *n;
+    } else {
+      return domain_error(req, invalid("unknown or repeated parameter '" + name + "'"));
+    }
+  }
+  Result<std::vector<query::Suggestion>> s = searcher.suggest(q, size);
+  if (!s) return domain_error(req, s.error());
+  return json_response(req, http::status::ok, dump_json(to_json(q, *s)));
+}
+
+enum class Route { kNone, kPage, kSearch, kHealth, kDocument, kSuggest };
 
 Route route(std::string_view path) {
   if (path == "/" || path == "/index.html") return Route::kPage;
   if (path == "/api/search") return Route::kSearch;
+  if (path == "/api/suggest") return Route::kSuggest;
   if (path == "/healthz") return Route::kHealth;
+  if (path.size() > kDocumentsPrefix.size() && path.substr(0, kDocumentsPrefix.size()) == kDocumentsPrefix)
+    return Route::kDocument;
   return Route::kNone;
 }
 
@@ -255,6 +294,10 @@ Response dispatch(const Request& req, query::Searcher& searcher, const HandlerOp
       return search(req, *target, searcher);
     case Route::kHealth:
       return health(req, *target, searcher);
+    case Route::kDocument:
+      return document(req, *target, searcher);
+    case Route::kSuggest:
+      return suggest(req, *target, searcher);
     case Route::kNone:
       break;
   }

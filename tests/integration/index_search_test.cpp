@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <xapian.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -424,4 +425,31 @@ TEST_CASE("a searcher keeps answering while jobs rewrite the index under it", "[
     REQUIRE(r.has_value());
     CHECK(r->total == 1);
   }
+}
+
+TEST_CASE("documents by id and autocomplete", "[integration][search]") {
+  auto s = open_sample();
+  auto d = s->document("compas-working-papers/cmise-multilevel-governance-2019.pdf");
+  REQUIRE(d.has_value());
+  CHECK(d->meta.title.find("C-MISE") != std::string::npos);
+  CHECK(d->format == "pdf");
+  CHECK(d->pages == 4);
+  CHECK(d->meta.year == 2019);
+  CHECK(std::find(d->concepts.begin(), d->concepts.end(), "irregular-migrants") != d->concepts.end());
+  CHECK_FALSE(d->text.empty());
+  auto missing = s->document("no/such/document");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::kNotFound);
+
+  auto sug = s->suggest("resettl", 5);
+  REQUIRE(sug.has_value());
+  bool term = false, title = false;
+  for (const auto& x : *sug) {
+    if (x.kind == "term" && x.text == "resettlement") term = true;
+    if (x.kind == "title" && x.text.find("Resettlement") != std::string::npos) title = true;
+  }
+  CHECK(term);
+  CHECK(title);
+  CHECK_FALSE(s->suggest("", 5).has_value());
+  CHECK_FALSE(s->suggest("x", 0).has_value());
 }
