@@ -140,6 +140,20 @@ void Analyzer::split_words(std::string_view text, std::vector<Word>& out) {
   std::size_t chain_start = 0;  // index in out of the first part of the current hyphen chain
   std::size_t chain_len = 0;
   std::size_t prev_end = std::string_view::npos;
+  // After a chain of two or more hyphen-joined words, adds their joined form (C-MISE -> cmise).
+  auto emit_chain = [&] {
+    if (chain_len < 2) return;
+    Word j;
+    j.offset = out[chain_start].offset;
+    const Word& last = out.back();
+    j.length = last.offset + last.length - j.offset;
+    for (std::size_t k = chain_start; k < out.size(); ++k) {
+      j.exact += out[k].exact;
+      j.base += out[k].base;
+    }
+    j.joined = true;
+    out.push_back(std::move(j));
+  };
   for (const RawWord& r : raw_) {
     std::string_view token = text.substr(r.offset, r.length);
     std::size_t offset = r.offset;
@@ -185,38 +199,14 @@ void Analyzer::split_words(std::string_view text, std::vector<Word>& out) {
                            hyphen_between(text.substr(prev_end, r.offset - prev_end));
     prev_end = r.offset + r.length;
     if (!continues_chain) {
-      if (chain_len >= 2) {
-        // Emit the joined form of the finished chain.
-        Word j;
-        j.offset = out[chain_start].offset;
-        const Word& last = out.back();
-        j.length = last.offset + last.length - j.offset;
-        for (std::size_t k = chain_start; k < out.size(); ++k) {
-          if (out[k].joined) continue;
-          j.exact += out[k].exact;
-          j.base += out[k].base;
-        }
-        j.joined = true;
-        out.push_back(std::move(j));
-      }
+      emit_chain();
       chain_start = out.size();
       chain_len = 0;
     }
     ++chain_len;
     out.push_back(std::move(w));
   }
-  if (chain_len >= 2) {
-    Word j;
-    j.offset = out[chain_start].offset;
-    const Word& last = out.back();
-    j.length = last.offset + last.length - j.offset;
-    for (std::size_t k = chain_start; k < out.size(); ++k) {
-      j.exact += out[k].exact;
-      j.base += out[k].base;
-    }
-    j.joined = true;
-    out.push_back(std::move(j));
-  }
+  emit_chain();
 }
 
 Xapian::Stem& Analyzer::stemmer(std::string_view lang) {
