@@ -138,6 +138,58 @@ Result<DocumentDetails> Searcher::document(std::string_view id) {
   }
 }
 
+namespace {
+// Expansion terms for "more like this": plain words (no prefix), not numbers, not too short.
+class PlainWordDecider : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 4) return false;
+    unsigned char c = static_cast<unsigned char>(term[0]);
+    if (c >= 'A' && c <= 'Z') return false;  // prefixed terms
+    return term.find_first_not_of("0123456789.,") != std::string::npos;
+  }
+};
+}  // namespace
+
+Result<SearchResult> Searcher::similar(std::string_view id, std::size_t size) {
+  if (size == 0 || size > kMaxPageSize)
+    return make_error(ErrorCode::kInvalidArgument, "size must be between 1 and " + std::to_string(kMaxPageSize));
+  for (int attempt = 0;; ++attempt) {
+    try {
+      Xapian::Database& db = impl_->db;
+      std::string id_term = schema::id_term(id);
+      auto p = db.postlist_begin(id_term);
+      if (p == db.postlist_end(id_term)) return make_error(ErrorCode::kNotFound, "no document with id '" + std::string(id) + "'");
+      Xapian::RSet rset;
+      rset.add_document(*p);
+      Xapian::Enquire enquire(db);
+      PlainWordDecider decider;
+      Xapian::ESet eset = enquire.get_eset(20, rset, &decider);
+      std::string q;
+      // Each term quoted, so that no index term is read as query syntax (re:publica, NOT).
+      for (auto t = eset.begin(); t != eset.end(); ++t) q += (q.empty() ? "\"" : " \"") + *t + "\"";
+      if (q.empty()) q = "\"\"";  // nothing distinctive: an empty phrase matches nothing
+      SearchRequest req;
+      req.query = q;
+      req.size = size + 1;  // the document itself is usually the first match
+      req.expand_concepts = false;
+      auto r = search(req);
+      if (!r) return r.error();
+      std::erase_if(r->hits, [&](const Hit& h) { return h.id == id; });
+      if (r->hits.size() > size) r->hits.resize(size);
+      for (std::size_t i = 0; i < r->hits.size(); ++i) r->hits[i].rank = static_cast<int>(i) + 1;
+      r->total = r->total > 0 ? r->total - 1 : 0;
+      r->size = size;
+      return r;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
+      impl_->db.reopen();
+    } catch (const Xapian::Error& e) {
+      return make_error(ErrorCode::kInternal, "similar failed: " + e.get_description());
+    }
+  }
+}
+
 Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::size_t limit) {
   if (prefix.empty() || prefix.size() > 100)
     return make_error(ErrorCode::kInvalidArgument, "the prefix to complete must be 1 to 100 bytes");

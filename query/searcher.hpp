@@ -115,6 +115,11 @@ class Searcher {
   /// A document by id. kNotFound when no document has that id.
   Result<DocumentDetails> document(std::string_view id);
 
+  /// Documents like the given one ("more like this"): its most distinctive words, found with
+  /// Xapian's relevance-feedback expansion, searched for as a query. The document itself is left
+  /// out. kNotFound when no document has that id.
+  Result<SearchResult> similar(std::string_view id, std::size_t size = 10);
+
   /// Completions of the last word of `prefix` (index terms, most frequent first) and titles
   /// containing a word that starts with it. kInvalidArgument for an empty or too long prefix.
   Result<std::vector<Suggestion>> suggest(std::string_view prefix, std::size_t limit = 10);

@@ -182,7 +182,14 @@ Response page(const Request& req) {
 
 constexpr std::string_view kDocumentsPrefix = "/api/documents/";
 
+Response similar(const Request& req, const Target& target, std::string_view encoded_id,
+                 query::Searcher& searcher);
+
 Response document(const Request& req, const Target& target, query::Searcher& searcher) {
+  constexpr std::string_view kSimilar = "/similar";
+  std::string_view rest = std::string_view(target.path).substr(kDocumentsPrefix.size());
+  if (rest.size() > kSimilar.size() && rest.substr(rest.size() - kSimilar.size()) == kSimilar)
+    return similar(req, target, rest.substr(0, rest.size() - kSimilar.size()), searcher);
   if (!target.params.empty()) {
     return domain_error(req, invalid("unknown parameter '" + target.params.front().first + "'"));
   }
@@ -192,6 +199,22 @@ Response document(const Request& req, const Target& target, query::Searcher& sea
   Result<query::DocumentDetails> doc = searcher.document(*id);
   if (!doc) return domain_error(req, doc.error());
   return json_response(req, http::status::ok, dump_json(to_json(*doc)));
+}
+
+Response similar(const Request& req, const Target& target, std::string_view encoded_id, query::Searcher& searcher) {
+  std::size_t size = 10;
+  for (const auto& [name, value] : target.params) {
+    if (name != "size") return domain_error(req, invalid("unknown parameter '" + name + "'"));
+    Result<std::size_t> n = parse_positive(name, value);
+    if (!n) return domain_error(req, n.error());
+    size = *n;
+  }
+  Result<std::string> id = percent_decode(encoded_id, false);
+  if (!id) return domain_error(req, id.error());
+  if (!valid_utf8(*id)) return domain_error(req, invalid("the document id is not valid UTF-8"));
+  Result<query::SearchResult> r = searcher.similar(*id, size);
+  if (!r) return domain_error(req, r.error());
+  return json_response(req, http::status::ok, dump_json(to_json(*r)));
 }
 
 Response suggest(const Request& req, const Target& target, query::Searcher& searcher) {

@@ -453,3 +453,17 @@ TEST_CASE("documents by id and autocomplete", "[integration][search]") {
   CHECK_FALSE(s->suggest("", 5).has_value());
   CHECK_FALSE(s->suggest("x", 0).has_value());
 }
+
+TEST_CASE("more like this finds documents on the same subject, not the document itself", "[integration][search]") {
+  auto s = open_sample();
+  const std::string id = "eurocities/de-irregulaere-migranten-2020.md";
+  auto r = s->similar(id, 5);
+  REQUIRE(r.has_value());
+  REQUIRE_FALSE(r->hits.empty());
+  for (const auto& h : r->hits) CHECK(h.id != id);
+  CHECK(r->hits[0].language == "de");  // its closest neighbours share its vocabulary
+  CHECK(r->hits.size() <= 5);
+  auto missing = s->similar("no/such", 5);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::kNotFound);
+}
