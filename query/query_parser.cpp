@@ -385,23 +385,9 @@ class Parser {
   }
 
   Result<Xapian::Query> year_filter(const Token& tok) {
-    const std::string& v = tok.text;
-    auto is_year = [](const std::string& s) {
-      return s.size() == 4 && std::all_of(s.begin(), s.end(), ::isdigit);
-    };
-    std::size_t dots = v.find("..");
-    if (dots == std::string::npos) {
-      if (!is_year(v)) return syntax_error(tok.pos, "year must be four digits or a range such as 2015..2020, not '" + v + "'");
-      return Xapian::Query(schema::facet_term(schema::kYearFacet, v));
-    }
-    std::string lo = v.substr(0, dots), hi = v.substr(dots + 2);
-    if ((!lo.empty() && !is_year(lo)) || (!hi.empty() && !is_year(hi)) || (lo.empty() && hi.empty()))
-      return syntax_error(tok.pos, "bad year range '" + v + "' (write 2015..2020, ..2010 or 2018..)");
-    if (!lo.empty() && !hi.empty() && lo > hi)
-      return syntax_error(tok.pos, "year range '" + v + "' ends before it starts");
-    if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotYear, hi);
-    if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotYear, lo);
-    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear, lo, hi);
+    auto q = year_query(tok.text);
+    if (!q) return syntax_error(tok.pos, q.error().message);
+    return q;
   }
 
   // A plain word that is a stopword in one of the query languages.
@@ -508,6 +494,27 @@ class Parser {
 };
 
 }  // namespace
+
+Result<Xapian::Query> year_query(std::string_view value) {
+  const std::string v(value);
+  auto is_year = [](const std::string& s) {
+    return s.size() == 4 && std::all_of(s.begin(), s.end(), ::isdigit);
+  };
+  std::size_t dots = v.find("..");
+  if (dots == std::string::npos) {
+    if (!is_year(v))
+      return make_error(ErrorCode::kInvalidArgument, "year must be four digits or a range such as 2015..2020, not '" + v + "'");
+    return Xapian::Query(schema::facet_term(schema::kYearFacet, v));
+  }
+  std::string lo = v.substr(0, dots), hi = v.substr(dots + 2);
+  if ((!lo.empty() && !is_year(lo)) || (!hi.empty() && !is_year(hi)) || (lo.empty() && hi.empty()))
+    return make_error(ErrorCode::kInvalidArgument, "bad year range '" + v + "' (write 2015..2020, ..2010 or 2018..)");
+  if (!lo.empty() && !hi.empty() && lo > hi)
+    return make_error(ErrorCode::kInvalidArgument, "year range '" + v + "' ends before it starts");
+  if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotYear, hi);
+  if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotYear, lo);
+  return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear, lo, hi);
+}
 
 Result<ParsedQuery> parse_query(std::string_view text, const ParserContext& context) {
   Lexer lexer(text, context.declared_facets);

@@ -56,4 +56,8 @@ inline constexpr int kMaxQueryDepth = 32;
 
 Result<ParsedQuery> parse_query(std::string_view text, const ParserContext& context);
 
+/// The filter for a year value as written after `year:` or in a `year:` facet filter: a year
+/// (2019) or a range (2015..2020, ..2010, 2018..). kInvalidArgument says what is wrong.
+Result<Xapian::Query> year_query(std::string_view value);
+
 }  // namespace passage::query

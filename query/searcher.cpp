@@ -88,12 +88,29 @@ void Searcher::reopen() {
 
 namespace {
 std::string str(const nlohmann::json& data, std::string_view key);
+void read_metadata(const nlohmann::json& data, Hit& hit);
+
+// Runs fn (which returns a Result). When a reindex job replaced the revision the handle reads
+// (Xapian::DatabaseModifiedError), reopens the database and runs it again, up to three times;
+// other Xapian errors become kInternal errors naming what failed.
+template <typename F>
+auto with_reopen(Xapian::Database& db, const char* what, F&& fn) -> decltype(fn()) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return fn();
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
+      db.reopen();
+    } catch (const Xapian::Error& e) {
+      return make_error(ErrorCode::kInternal, std::string(what) + " failed: " + e.get_description());
+    }
+  }
+}
 }  // namespace
 
 Result<DocumentDetails> Searcher::document(std::string_view id) {
   if (id.empty() || id.size() > 1000) return make_error(ErrorCode::kInvalidArgument, "a document id is 1 to 1000 bytes");
-  for (int attempt = 0;; ++attempt) {
-    try {
+  return with_reopen(impl_->db, "document lookup", [&]() -> Result<DocumentDetails> {
       Xapian::Database& db = impl_->db;
       std::string term = schema::id_term(id);
       auto p = db.postlist_begin(term);
@@ -102,16 +119,7 @@ Result<DocumentDetails> Searcher::document(std::string_view id) {
       auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
       if (!data.is_object()) return make_error(ErrorCode::kDataLoss, "the stored data of '" + std::string(id) + "' is damaged");
       DocumentDetails d;
-      d.meta.id = str(data, schema::data::kId);
-      d.meta.title = str(data, schema::data::kTitle);
-      d.meta.url = str(data, schema::data::kUrl);
-      d.meta.kind = str(data, schema::data::kKind);
-      d.meta.organisation = str(data, schema::data::kOrganisation);
-      d.meta.language = str(data, schema::data::kLanguage);
-      if (auto y = data.find(schema::data::kYear); y != data.end() && y->is_number_integer()) d.meta.year = y->get<int>();
-      if (auto f = data.find(schema::data::kFacets); f != data.end() && f->is_object())
-        for (auto& [k, v] : f->items())
-          if (v.is_string()) d.meta.facets.emplace_back(k, v.get<std::string>());
+      read_metadata(data, d.meta);
       d.format = str(data, schema::data::kFormat);
       if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
         for (const auto& v : *a)
@@ -129,13 +137,7 @@ Result<DocumentDetails> Searcher::document(std::string_view id) {
       while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
       d.text = text.substr(0, n);
       return d;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
-      impl_->db.reopen();
-    } catch (const Xapian::Error& e) {
-      return make_error(ErrorCode::kInternal, "document lookup failed: " + e.get_description());
-    }
-  }
+  });
 }
 
 namespace {
@@ -154,8 +156,7 @@ class PlainWordDecider : public Xapian::ExpandDecider {
 Result<SearchResult> Searcher::similar(std::string_view id, std::size_t size) {
   if (size == 0 || size > kMaxPageSize)
     return make_error(ErrorCode::kInvalidArgument, "size must be between 1 and " + std::to_string(kMaxPageSize));
-  for (int attempt = 0;; ++attempt) {
-    try {
+  return with_reopen(impl_->db, "similar", [&]() -> Result<SearchResult> {
       Xapian::Database& db = impl_->db;
       std::string id_term = schema::id_term(id);
       auto p = db.postlist_begin(id_term);
@@ -181,13 +182,7 @@ Result<SearchResult> Searcher::similar(std::string_view id, std::size_t size) {
       r->total = r->total > 0 ? r->total - 1 : 0;
       r->size = size;
       return r;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
-      impl_->db.reopen();
-    } catch (const Xapian::Error& e) {
-      return make_error(ErrorCode::kInternal, "similar failed: " + e.get_description());
-    }
-  }
+  });
 }
 
 Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::size_t limit) {
@@ -202,8 +197,7 @@ Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::
     if (!w.joined) last = w.base;
   std::vector<Suggestion> out;
   if (last.empty()) return out;
-  for (int attempt = 0;; ++attempt) {
-    try {
+  return with_reopen(impl_->db, "suggest", [&]() -> Result<std::vector<Suggestion>> {
       out.clear();
       Xapian::Database& db = impl_->db;
       // Terms: unprefixed index terms (accent-free forms) starting with the last word.
@@ -226,13 +220,7 @@ Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::
         if (data.is_object()) out.push_back({str(data, schema::data::kTitle), "title", 1});
       }
       return out;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
-      impl_->db.reopen();
-    } catch (const Xapian::Error& e) {
-      return make_error(ErrorCode::kInternal, "suggest failed: " + e.get_description());
-    }
-  }
+  });
 }
 
 Result<FacetFilter> parse_filter(std::string_view text) {
@@ -252,21 +240,7 @@ std::string facet_alias(const std::string& name) {
 
 Result<Xapian::Query> filter_query(const FacetFilter& f, const std::vector<std::string>& declared) {
   std::string name = facet_alias(f.facet);
-  if (name == "year") {
-    const std::string& v = f.value;
-    auto is_year = [](std::string_view s) { return s.size() == 4 && std::all_of(s.begin(), s.end(), ::isdigit); };
-    std::size_t dots = v.find("..");
-    if (dots == std::string::npos) {
-      if (!is_year(v)) return make_error(ErrorCode::kInvalidArgument, "year filter must be four digits or a range like 2015..2020, not '" + v + "'");
-      return Xapian::Query(schema::facet_term(schema::kYearFacet, v));
-    }
-    std::string lo = v.substr(0, dots), hi = v.substr(dots + 2);
-    if ((!lo.empty() && !is_year(lo)) || (!hi.empty() && !is_year(hi)) || (lo.empty() && hi.empty()))
-      return make_error(ErrorCode::kInvalidArgument, "bad year range '" + v + "'");
-    if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotYear, hi);
-    if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotYear, lo);
-    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear, lo, hi);
-  }
+  if (name == "year") return year_query(f.value);
   if (const schema::Facet* facet = schema::find_facet(name)) return Xapian::Query(schema::facet_term(*facet, f.value));
   if (std::find(declared.begin(), declared.end(), name) != declared.end())
     return Xapian::Query(schema::extra_facet_term(name, f.value));
@@ -289,6 +263,21 @@ std::optional<int> page_of(const nlohmann::json& data, std::size_t offset) {
 std::string str(const nlohmann::json& data, std::string_view key) {
   auto it = data.find(key);
   return (it != data.end() && it->is_string()) ? it->get<std::string>() : std::string();
+}
+
+// The display fields of a hit from a document's stored data (schema::data).
+void read_metadata(const nlohmann::json& data, Hit& hit) {
+  hit.id = str(data, schema::data::kId);
+  hit.title = str(data, schema::data::kTitle);
+  hit.url = str(data, schema::data::kUrl);
+  hit.path = str(data, schema::data::kPath);
+  hit.kind = str(data, schema::data::kKind);
+  hit.organisation = str(data, schema::data::kOrganisation);
+  hit.language = str(data, schema::data::kLanguage);
+  if (auto y = data.find(schema::data::kYear); y != data.end() && y->is_number_integer()) hit.year = y->get<int>();
+  if (auto f = data.find(schema::data::kFacets); f != data.end() && f->is_object())
+    for (auto& [k, v] : f->items())
+      if (v.is_string()) hit.facets.emplace_back(k, v.get<std::string>());
 }
 
 }  // namespace
@@ -367,17 +356,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
       Xapian::Document doc = it.get_document();
       auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
       if (data.is_discarded()) data = nlohmann::json::object();
-      h.id = str(data, schema::data::kId);
-      h.title = str(data, schema::data::kTitle);
-      h.url = str(data, schema::data::kUrl);
-      h.path = str(data, schema::data::kPath);
-      h.kind = str(data, schema::data::kKind);
-      h.organisation = str(data, schema::data::kOrganisation);
-      h.language = str(data, schema::data::kLanguage);
-      if (auto y = data.find(schema::data::kYear); y != data.end() && y->is_number_integer()) h.year = y->get<int>();
-      if (auto f = data.find(schema::data::kFacets); f != data.end() && f->is_object())
-        for (auto& [k, v] : f->items())
-          if (v.is_string()) h.facets.emplace_back(k, v.get<std::string>());
+      read_metadata(data, h);
       std::string text = str(data, schema::data::kText);
       Snippet sn = make_snippet(text, parsed->highlight, h.language, im.analyzer);
       h.snippet_html = std::move(sn.html);
@@ -413,19 +392,13 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
     }
   };
   // A reindex job may replace what this handle reads: reopen and run the query again.
-  for (int attempt = 0;; ++attempt) {
-    try {
-      out.hits.clear();
-      out.facets.clear();
-      run();
-      break;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
-      im.db.reopen();
-    } catch (const Xapian::Error& e) {
-      return make_error(ErrorCode::kInternal, "search failed: " + e.get_description());
-    }
-  }
+  Status status = with_reopen(im.db, "search", [&]() -> Status {
+    out.hits.clear();
+    out.facets.clear();
+    run();
+    return Ok{};
+  });
+  if (!status) return status.error();
   return out;
 }
 

@@ -2,11 +2,10 @@
 
 namespace passage::server {
 
-nlohmann::ordered_json to_json(const query::Hit& hit) {
-  nlohmann::ordered_json j;
-  j["id"] = hit.id;
-  j["rank"] = hit.rank;
-  j["score"] = hit.score;
+namespace {
+
+// The descriptive fields a hit and a document share, after what the caller already wrote.
+void add_metadata(nlohmann::ordered_json& j, const query::Hit& hit) {
   j["title"] = hit.title;
   j["url"] = hit.url;
   j["kind"] = hit.kind;
@@ -16,6 +15,16 @@ nlohmann::ordered_json to_json(const query::Hit& hit) {
   nlohmann::ordered_json facets = nlohmann::ordered_json::object();
   for (const auto& [name, value] : hit.facets) facets[name] = value;
   j["facets"] = std::move(facets);
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const query::Hit& hit) {
+  nlohmann::ordered_json j;
+  j["id"] = hit.id;
+  j["rank"] = hit.rank;
+  j["score"] = hit.score;
+  add_metadata(j, hit);
   j["snippet"] = hit.snippet_html;
   j["page"] = hit.page ? nlohmann::ordered_json(*hit.page) : nlohmann::ordered_json(nullptr);
   j["duplicates"] = hit.duplicates;
@@ -47,15 +56,7 @@ nlohmann::ordered_json to_json(const query::SearchResult& result) {
 nlohmann::ordered_json to_json(const query::DocumentDetails& doc) {
   nlohmann::ordered_json j;
   j["id"] = doc.meta.id;
-  j["title"] = doc.meta.title;
-  j["url"] = doc.meta.url;
-  j["kind"] = doc.meta.kind;
-  j["organisation"] = doc.meta.organisation;
-  j["language"] = doc.meta.language;
-  j["year"] = doc.meta.year ? nlohmann::ordered_json(*doc.meta.year) : nlohmann::ordered_json(nullptr);
-  nlohmann::ordered_json facets = nlohmann::ordered_json::object();
-  for (const auto& [name, value] : doc.meta.facets) facets[name] = value;
-  j["facets"] = std::move(facets);
+  add_metadata(j, doc.meta);
   j["format"] = doc.format;
   j["authors"] = doc.authors;
   j["concepts"] = doc.concepts;
