@@ -7,9 +7,15 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
   libxapian-dev libpoppler-cpp-dev libicu-dev libgumbo-dev libboost1.81-dev
-  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libcld2-dev libstemmer-dev
+  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libcld2-dev libstemmer-dev libssl-dev
 )
-test_packages=(catch2 poppler-utils)
+# Tests also need: pdftotext (fixtures), xapian-tcpsrv (remote shards), Chromium (browser tests,
+# driven by playwright-core from npm), wrk (load tests), clang + libFuzzer (fuzz targets), and the
+# peers the benchmark compares against (omindex, recollindex).
+test_packages=(catch2 poppler-utils xapian-tools chromium wrk clang-14 libfuzzer-14-dev
+  xapian-omega recoll time)
+# Node.js and npm: Debian's packages unless a Node.js with its own npm (e.g. NodeSource) is there.
+if ! command -v npm >/dev/null 2>&1; then test_packages+=(nodejs npm); fi
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--tests" ]]; then
