@@ -21,6 +21,8 @@ struct IndexArgs {
   std::string report;
   std::string thesaurus;
   bool quiet = false;
+  std::string source;
+  bool json = false;
 };
 
 void print_progress(const indexer::Progress& p) {
@@ -55,6 +57,9 @@ Command add_index_command(CLI::App& app) {
   cmd->add_option("--report", a->report, "Write the job report as JSON to this file");
   cmd->add_option("--thesaurus", a->thesaurus, "Concept thesaurus TOML (overrides the config's `thesaurus`)");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress line");
+  cmd->add_option("--source", a->source, "Index only this source of the config (its vanished files are deleted, other sources are left alone)");
+  cmd->add_flag("--json", a->json,
+                "Machine-readable output on stdout: {\"progress\":{...}} lines while running, then one {\"report\":{...}} line");
   return [a]() -> int {
     indexer::IndexOptions opts;
     opts.threads = a->threads;
@@ -69,7 +74,9 @@ Command add_index_command(CLI::App& app) {
       opts.index_dir = a->index.empty() ? cfg.index_path : std::filesystem::path(a->index);
       opts.sources = cfg.sources;
       opts.declared_facets = cfg.facet_names();
+      opts.only_source = a->source;
     } else {
+      if (!a->source.empty()) throw PassageError({ErrorCode::kInvalidArgument, "--source needs --config"});
       if (a->folders.empty() || a->index.empty())
         throw PassageError({ErrorCode::kInvalidArgument, "give --config FILE, or --index DIR and one or more folders"});
       for (const auto& f : a->folders)
@@ -87,14 +94,25 @@ Command add_index_command(CLI::App& app) {
     }
     bool tty = isatty(STDERR_FILENO) != 0 && !a->quiet;
     if (tty) opts.on_progress = print_progress;
+    if (a->json) {
+      opts.on_progress = [](const indexer::Progress& p) {
+        nlohmann::json line = {{"progress", {{"total", p.total}, {"done", p.done}, {"indexed", p.indexed},
+                                             {"failed", p.failed}, {"elapsed_seconds", p.elapsed_seconds}}}};
+        std::cout << line.dump() << std::endl;
+      };
+    }
     indexer::IndexReport r = indexer::run_index_job(opts).value_or_throw();
-    if (tty) std::fprintf(stderr, "\n");
-    std::cout << "Indexed into " << opts.index_dir.string() << " in " << r.seconds << " s\n"
-              << "  found " << r.found << ", indexed " << r.indexed << ", unchanged " << r.unchanged << ", deleted "
-              << r.deleted << ", skipped " << r.skipped.size() << ", failed " << r.failed.size() << "\n"
-              << "  documents in index: " << r.documents << "\n";
-    for (const auto& f : r.failed) std::cout << "  failed: " << f.path << ": " << f.reason << "\n";
-    for (const auto& s : r.skipped) std::cout << "  skipped: " << s.path << ": " << s.reason << "\n";
+    if (a->json) {
+      std::cout << nlohmann::json{{"report", report_json(r)}}.dump() << std::endl;
+    } else {
+      if (tty) std::fprintf(stderr, "\n");
+      std::cout << "Indexed into " << opts.index_dir.string() << " in " << r.seconds << " s\n"
+                << "  found " << r.found << ", indexed " << r.indexed << ", unchanged " << r.unchanged << ", deleted "
+                << r.deleted << ", skipped " << r.skipped.size() << ", failed " << r.failed.size() << "\n"
+                << "  documents in index: " << r.documents << "\n";
+      for (const auto& f : r.failed) std::cout << "  failed: " << f.path << ": " << f.reason << "\n";
+      for (const auto& s : r.skipped) std::cout << "  skipped: " << s.path << ": " << s.reason << "\n";
+    }
     if (!a->report.empty()) {
       std::ofstream out(a->report);
       out << report_json(r).dump(2) << "\n";

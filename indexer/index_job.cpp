@@ -202,8 +202,13 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
                           " but this passage writes version " + std::to_string(schema::kSchemaVersion) +
                           ": index into a new folder");
 
+  std::vector<config::Source> sources = options.sources;
+  if (!options.only_source.empty()) {
+    std::erase_if(sources, [&](const config::Source& s) { return s.name != options.only_source; });
+    if (sources.empty()) return make_error(ErrorCode::kInvalidArgument, "no source named '" + options.only_source + "'");
+  }
   std::vector<FileItem> items;
-  collect(options.sources, items, report.skipped);
+  collect(sources, items, report.skipped);
   report.found = items.size();
 
   std::unordered_map<std::string, Existing> existing;
@@ -320,6 +325,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   try {
     for (const auto& [id, e] : existing) {
       if (seen.count(id)) continue;
+      if (!options.only_source.empty() && !id.starts_with(options.only_source + "/")) continue;
       db->delete_document(schema::id_term(id));
       ++report.deleted;
     }

@@ -31,6 +31,9 @@ struct IndexOptions {
   const analysis::Thesaurus* thesaurus = nullptr;  // concepts to tag documents with (optional)
   unsigned threads = 0;                      // parser threads; 0 = hardware concurrency
   std::size_t commit_every = 500;            // documents per commit
+  /// When set, only this source (one of `sources`) is walked, and only its documents are deleted
+  /// when their files are gone; other sources' documents are left as they are.
+  std::string only_source;
   /// Called from the writer thread at most a few times a second, and once at the end.
   std::function<void(const Progress&)> on_progress;
 };

@@ -74,6 +74,14 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const fs::path& index_dir) {
 
 std::size_t Searcher::document_count() const { return impl_->db.get_doccount(); }
 
+std::string Searcher::last_indexed() const {
+  try {
+    return impl_->db.get_metadata(std::string(schema::kLastIndexedKey));
+  } catch (const Xapian::Error&) {
+    return {};  // e.g. the revision was replaced under us: the next reopen sees it
+  }
+}
+
 std::vector<std::string> Searcher::facet_names() const {
   std::vector<std::string> names;
   for (const auto& f : schema::kFacets) names.emplace_back(f.name);
@@ -82,8 +90,8 @@ std::vector<std::string> Searcher::facet_names() const {
 }
 
 void Searcher::reopen() {
-  impl_->db.reopen();
-  impl_->load_metadata();
+  // Reloading the metadata (thesaurus, languages) is costly: only when there is a new revision.
+  if (impl_->db.reopen()) impl_->load_metadata();
 }
 
 namespace {

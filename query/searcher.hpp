@@ -126,6 +126,9 @@ class Searcher {
 
   /// Number of documents in the index.
   std::size_t document_count() const;
+  /// When the last indexing job completed (ISO 8601 UTC, from the index metadata), or "" when
+  /// unknown.
+  std::string last_indexed() const;
   /// Names of every facet the index knows (built-in, then declared).
   std::vector<std::string> facet_names() const;
   /// Re-opens the database to see the latest committed state.

@@ -290,6 +290,9 @@ Response preflight(const Request& req, const HandlerOptions& options) {
 Response dispatch(const Request& req, query::Searcher& searcher, const HandlerOptions& options) {
   Result<Target> target = parse_target(sv(req.target()));
   if (!target) return error_response(target.error(), req.version(), req.keep_alive());
+  if (options.extra_routes) {
+    if (std::optional<Response> res = options.extra_routes(req, *target, searcher)) return std::move(*res);
+  }
   Route r = route(target->path);
   if (r == Route::kNone) {
     return error_response(http::status::not_found, "not_found", "no such path: " + target->path,

@@ -11,10 +11,13 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "query/searcher.hpp"
+#include "server/query_string.hpp"
 
 namespace passage::server {
 
@@ -23,6 +26,11 @@ namespace http = boost::beast::http;
 struct HandlerOptions {
   /// Origins allowed to call the API from a browser; "*" allows any.
   std::vector<std::string> cors_origins;
+  /// Routes tried before the API's own (the server's /metrics and /api/admin/*, ops_routes.hpp):
+  /// a response, or nullopt to fall through. Common headers are added as for every response.
+  std::function<std::optional<http::response<http::string_body>>(
+      const http::request<http::string_body>&, const Target&, query::Searcher&)>
+      extra_routes;
 };
 
 /// Builds the response to one request. Never throws: unexpected exceptions become a 500 JSON

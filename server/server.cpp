@@ -7,11 +7,14 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include "core/log.hpp"
 #include "query/searcher.hpp"
 #include "server/listener.hpp"
+#include "server/ops_routes.hpp"
+#include "server/reindex_jobs.hpp"
 #include "server/session.hpp"
 
 namespace passage::server {
@@ -28,14 +31,22 @@ constexpr std::chrono::seconds kReopenInterval{2};
 struct ThreadSearcher {
   query::Searcher* searcher = nullptr;
   std::chrono::steady_clock::time_point opened;
+  std::uint64_t generation = 0;  // IndexGeneration::current() when it was last re-opened
+  const std::atomic<std::uint64_t>* latest = nullptr;
 };
 thread_local ThreadSearcher t_searcher;
 
+// The one place that decides when a thread's Searcher sees a newer index: every
+// kReopenInterval (commits of any indexer), and before the first request after the server was
+// told the index changed (a reindex job finished: the generation counter moved). Re-opening is
+// per thread and between requests, so no request ever sees a handle change under it.
 query::Searcher& current_searcher() {
   assert(t_searcher.searcher != nullptr && "handler ran outside a server thread");
   auto now = std::chrono::steady_clock::now();
-  if (now - t_searcher.opened >= kReopenInterval) {
+  std::uint64_t latest = t_searcher.latest->load(std::memory_order_acquire);
+  if (now - t_searcher.opened >= kReopenInterval || latest != t_searcher.generation) {
     t_searcher.opened = now;
+    t_searcher.generation = latest;
     try {
       t_searcher.searcher->reopen();
     } catch (const std::exception& e) {
@@ -43,6 +54,18 @@ query::Searcher& current_searcher() {
     }
   }
   return *t_searcher.searcher;
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::random_device rd;
+  std::string out;
+  constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < bytes; ++i) {
+    unsigned v = rd() & 0xff;
+    out += kHex[v >> 4];
+    out += kHex[v & 0xf];
+  }
+  return out;
 }
 
 Result<tcp::endpoint> resolve_bind(net::io_context& ioc, const std::string& bind,
@@ -65,6 +88,10 @@ struct Server::Impl {
   // Declared before the io_context: sessions destroyed with it still reach the registry.
   detail::SessionContext context;
   std::vector<std::unique_ptr<query::Searcher>> searchers;
+  // Bumped when a reindex job succeeded: every thread re-opens before its next request.
+  std::atomic<std::uint64_t> index_generation{0};
+  std::unique_ptr<ReindexJobs> jobs;
+  OpsContext ops;
   net::io_context ioc;
   std::shared_ptr<detail::Listener> listener;
   std::vector<std::thread> threads;
@@ -94,6 +121,24 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions options) {
   }
   impl->context.handler.cors_origins = options.cors_origins;
   impl->context.searcher = &current_searcher;
+  impl->context.read_timeout = options.read_timeout;
+  impl->context.request_id_prefix = random_hex(4);
+  Impl* raw_impl = impl.get();
+  if (!options.reindex_command.empty()) {
+    impl->jobs = std::make_unique<ReindexJobs>(
+        options.reindex_command, options.source_names,
+        [raw_impl] { raw_impl->index_generation.fetch_add(1, std::memory_order_acq_rel); });
+  }
+  impl->ops.metrics = &impl->context.metrics;
+  impl->ops.jobs = impl->jobs.get();
+  impl->ops.admin_token = options.admin_token;
+  impl->ops.index_dir = options.index_dir;
+  impl->ops.worker_threads = thread_count;
+  impl->ops.open_connections = [raw_impl] { return raw_impl->context.registry.size(); };
+  impl->context.handler.extra_routes = [raw_impl](const auto& req, const Target& target,
+                                                  query::Searcher& searcher) {
+    return handle_ops_request(req, target, searcher, raw_impl->ops);
+  };
 
   Result<tcp::endpoint> endpoint = resolve_bind(impl->ioc, options.bind, options.port);
   if (!endpoint) return endpoint.error();
@@ -107,7 +152,8 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions options) {
     query::Searcher* searcher = impl->searchers[i].get();
     Impl* raw = impl.get();
     impl->threads.emplace_back([raw, searcher] {
-      t_searcher = {searcher, std::chrono::steady_clock::now()};
+      t_searcher = {searcher, std::chrono::steady_clock::now(), raw->index_generation.load(),
+                    &raw->index_generation};
       // Handlers catch their own exceptions; anything escaping is a bug worth surviving.
       for (;;) {
         try {
@@ -139,6 +185,8 @@ void Server::stop() {
   log::info("http_server_stopping", {{"port", impl_->listener->port()}});
   impl_->listener->stop();
   impl_->context.registry.stop_all();
+  // A running reindex job is stopped (its child gets SIGTERM; committed batches stay).
+  if (impl_->jobs) impl_->jobs->shutdown();
   // With the acceptor closed and idle connections closed, the
   // io_context runs out of work once the requests in flight are written; the threads then exit.
 }

@@ -2,12 +2,14 @@
 // The HTTP server: an Asio io_context run by N threads, a listener accepting connections and one
 // asynchronous session per connection (keep-alive, 8 KB header limit, 1 MB body limit, 15 s per
 // read). Requests are answered by handle_request (request_handler.hpp) with the calling thread's
-// own query::Searcher, re-opened every few seconds to see newly indexed documents.
+// own query::Searcher, re-opened every few seconds to see newly indexed documents, and at once
+// after a reindex job (ops_routes.hpp: /metrics, /api/admin/*) succeeded.
 //
 //   auto server = passage::server::Server::start({.index_dir = "index", .port = 8080});
 //   if (!server) ... server.error() ...
 //   (*server)->wait();   // until another thread (e.g. one waiting for SIGTERM) calls stop()
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -23,6 +25,15 @@ struct ServerOptions {
   unsigned short port = 8080;             // 0 = pick a free port
   unsigned threads = 0;                   // 0 = hardware concurrency
   std::vector<std::string> cors_origins;  // allowed Origins for CORS ("*" allowed)
+  /// Time allowed to read one request (idle keep-alive wait included).
+  std::chrono::milliseconds read_timeout = std::chrono::seconds(15);
+  /// Bearer token for /api/admin/*; empty disables the admin endpoints (403).
+  std::string admin_token;
+  /// The index command a reindex job runs (see ReindexJobs), e.g. {passage, "index", "--config",
+  /// FILE, "--index", DIR}; empty when the server has no corpus-config (reindex answers 409).
+  std::vector<std::string> reindex_command;
+  /// Source names of the corpus-config, for POST /api/admin/reindex?source=NAME.
+  std::vector<std::string> source_names;
 };
 
 class Server {

@@ -8,6 +8,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <algorithm>
 #include <cmath>
 #include <exception>
 
@@ -22,6 +23,17 @@ namespace {
 
 constexpr std::size_t kMaxLoggedTarget = 2048;
 constexpr std::size_t kDrainChunk = 64 * 1024;
+
+// A client-chosen X-Request-Id is kept when it is short and plain; otherwise we make one.
+bool usable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+  });
+}
+
+std::string path_of(std::string_view target) { return std::string(target.substr(0, target.find('?'))); }
 
 bool is_http_error(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
@@ -54,6 +66,11 @@ void SessionRegistry::stop_all() {
     }
   }
   for (auto& s : live) s->stop();
+}
+
+std::size_t SessionRegistry::size() const {
+  std::lock_guard lock(mu_);
+  return sessions_.size();
 }
 
 bool SessionRegistry::stopping() const {
@@ -95,7 +112,7 @@ void Session::do_read() {
   parser_->header_limit(kHeaderLimit);
   parser_->body_limit(kBodyLimit);
   reading_ = true;
-  stream_.expires_after(kReadTimeout);
+  stream_.expires_after(context_.read_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
@@ -126,6 +143,9 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   http::request<http::string_body> request = parser_->release();
   method_ = std::string(request.method_string());
   target_ = std::string(request.target().substr(0, kMaxLoggedTarget));
+  path_ = path_of(target_);
+  auto client_id = request["X-Request-Id"];
+  begin_request(std::string_view(client_id.data(), client_id.size()));
   try {
     response_ = handle_request(request, context_.searcher(), context_.handler);
   } catch (const std::exception& e) {
@@ -134,6 +154,7 @@ void Session::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     response_ = error_response(http::status::internal_server_error, "internal", "internal error",
                                request.version(), false);
   }
+  response_.set("X-Request-Id", request_id_);
   do_write(response_.need_eof() || stopping_, false);
 }
 
@@ -146,8 +167,11 @@ void Session::send_read_error(http::status status, std::string_view code,
     method_ = std::string(parser_->get().method_string());
     target_ = std::string(parser_->get().target().substr(0, kMaxLoggedTarget));
   }
+  path_ = path_of(target_);
+  begin_request({});
   response_ = error_response(status, code, message, 11, false);
   response_.set(http::field::server, "passage");
+  response_.set("X-Request-Id", request_id_);
   // Unread request bytes may follow: linger so the client gets the response, not a reset.
   do_write(true, true);
 }
@@ -170,12 +194,26 @@ void Session::on_write(bool close, bool linger, beast::error_code ec, std::size_
   do_read();
 }
 
+void Session::begin_request(std::string_view client_id) {
+  request_id_ = usable_request_id(client_id)
+                    ? std::string(client_id)
+                    : context_.request_id_prefix + "-" +
+                          std::to_string(context_.next_request.fetch_add(1, std::memory_order_relaxed));
+  context_.metrics.request_started();
+  counted_ = true;
+}
+
 void Session::log_request() {
-  auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
-  log::info("http_request", {{"method", method_},
-                             {"target", target_},
-                             {"status", response_.result_int()},
-                             {"duration_ms", std::round(elapsed * 1000) / 1000},
+  if (!counted_) return;
+  counted_ = false;
+  double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+  unsigned status = response_.result_int();
+  context_.metrics.request_finished(Metrics::route_label(path_, status), status, seconds);
+  log::info("http_request", {{"id", request_id_},
+                             {"method", method_},
+                             {"path", path_},
+                             {"status", status},
+                             {"duration_ms", std::round(seconds * 1e6) / 1000},
                              {"bytes", response_.body().size()}});
 }
 

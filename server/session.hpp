@@ -9,6 +9,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "query/searcher.hpp"
+#include "server/metrics.hpp"
 #include "server/request_handler.hpp"
 
 namespace passage::server::detail {
@@ -30,6 +32,8 @@ using tcp = net::ip::tcp;
 
 inline constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 inline constexpr std::uint64_t kBodyLimit = 1024 * 1024;
+/// Default time allowed for reading one request, idle keep-alive wait included; a slow client
+/// (slowloris) is cut off after it. Reads are asynchronous: a waiting client holds no thread.
 inline constexpr std::chrono::seconds kReadTimeout{15};
 inline constexpr std::chrono::seconds kWriteTimeout{15};
 /// After an error response we stop sending but keep reading (and discarding) for this long, so
@@ -47,6 +51,8 @@ class SessionRegistry {
   /// Marks the registry stopping and asks every session to close once its response is written.
   void stop_all();
   bool stopping() const;
+  /// Live sessions (open connections).
+  std::size_t size() const;
 
  private:
   mutable std::mutex mu_;
@@ -61,6 +67,11 @@ struct SessionContext {
   SessionRegistry registry;
   /// The calling thread's searcher (each io_context thread has its own).
   std::function<query::Searcher&()> searcher;
+  Metrics metrics;
+  std::chrono::milliseconds read_timeout = kReadTimeout;
+  /// Request ids: this prefix (random per server start) and a counter.
+  std::string request_id_prefix;
+  std::atomic<std::uint64_t> next_request{1};
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -88,6 +99,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_close();
   void do_linger();
   void on_linger(beast::error_code ec, std::size_t bytes);
+  void begin_request(std::string_view client_id);
   void log_request();
 
   beast::tcp_stream stream_;
@@ -100,7 +112,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool stopping_ = false;
   // For the access log line of the request in progress.
   std::string method_;
-  std::string target_;
+  std::string target_;  // path and query, for error logs only
+  std::string path_;    // path without the query (which may hold secrets), for the access log
+  std::string request_id_;
+  bool counted_ = false;  // request_started() called for the request in progress
   Clock::time_point started_;
   std::vector<char> drain_;
 };

@@ -74,7 +74,7 @@ class Checker {
   CorpusConfig run(const toml::table& root) {
     CorpusConfig cfg;
     cfg.file = file_;
-    unknown_keys(root, {"index", "source", "kinds", "thesaurus"}, "top level");
+    unknown_keys(root, {"index", "source", "kinds", "thesaurus", "server"}, "top level");
     if (auto th = string_at(root, "thesaurus", 1, "top level", false)) {
       cfg.thesaurus = resolve(*th);
       std::error_code ec;
@@ -96,6 +96,20 @@ class Checker {
       }
     } else {
       problem(1, "missing [index] table with the index 'path'");
+    }
+
+    if (const toml::node* srv = root.get("server")) {
+      if (const toml::table* t = srv->as_table()) {
+        unknown_keys(*t, {"cors_origins", "admin_token", "admin_token_env"}, "[server]");
+        cfg.server.cors_origins = strings_at(*t, "cors_origins", "[server]");
+        if (auto v = string_at(*t, "admin_token", line_of(*srv), "[server]", false)) {
+          cfg.server.admin_token = *v;
+          if (v->size() < 16) problem(line_of(*t->get("admin_token")), "[server]: 'admin_token' must be at least 16 characters");
+        }
+        if (auto v = string_at(*t, "admin_token_env", line_of(*srv), "[server]", false)) cfg.server.admin_token_env = *v;
+      } else {
+        problem(line_of(*srv), "'server' must be a table ([server])");
+      }
     }
 
     const toml::node* src = root.get("source");

@@ -28,12 +28,20 @@ struct Source {
   std::map<std::string, std::string> facets;  // declared facet name -> value for every document
 };
 
+/// The optional [server] table: settings for `passage serve --config FILE`.
+struct ServerSettings {
+  std::vector<std::string> cors_origins;  // Origins allowed to call the API from a browser ("*" = any)
+  std::string admin_token;                // bearer token for /api/admin/* (prefer admin_token_env)
+  std::string admin_token_env;            // name of an environment variable holding the token
+};
+
 struct CorpusConfig {
   std::filesystem::path file;           // where it was read from
   std::filesystem::path index_path;     // absolute
   std::filesystem::path thesaurus;      // absolute; empty when the config names none
   std::vector<std::string> kinds;       // builtin + declared
   std::vector<Source> sources;
+  ServerSettings server;
   /// Names of the declared extra facets (union of every source's facet keys, sorted).
   std::vector<std::string> facet_names() const;
 };

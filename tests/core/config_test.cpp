@@ -47,6 +47,16 @@ TEST_CASE("a valid config parses into plain structs", "[config]") {
   CHECK(cfg->sources[0].facets.at("network") == "Eurocities");
   CHECK(cfg->sources[1].language == "nl");
   CHECK(cfg->facet_names() == std::vector<std::string>{"country", "network"});
+  CHECK(cfg->server.cors_origins.empty());
+  CHECK(cfg->server.admin_token_env.empty());
+
+  auto with_server = parse_config(std::string(kValid) +
+                                      "[server]\ncors_origins = [\"https://a.example\", \"https://b.example\"]\n"
+                                      "admin_token_env = \"PASSAGE_TOKEN\"\n",
+                                  dir / "corpus.toml");
+  REQUIRE(with_server.has_value());
+  CHECK(with_server->server.cors_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
+  CHECK(with_server->server.admin_token_env == "PASSAGE_TOKEN");
 }
 
 TEST_CASE("every config problem is reported with its line", "[config]") {
@@ -67,6 +77,9 @@ TEST_CASE("every config problem is reported with its line", "[config]") {
       {head + "[[source]]\nname = \"Bad Name\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\n", 4, "name must use only"},
       {head + "[[source]]\nname = \"a\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\n[source.facets]\nkind = \"x\"\n", 9, "built in"},
       {head + "[[source]]\nname = \"a\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\n[[source]]\nname = \"a\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\n", 9, "duplicate source name"},
+      {"[server]\ncors_origin = []\n" + head + "[[source]]\nname = \"a\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\n", 2, "[server]: unknown key 'cors_origin'"},
+      {"[server]\nadmin_token = \"short\"\n" + head + "[[source]]\nname = \"a\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\n", 2, "at least 16"},
+      {"[server]\ncors_origins = [1]\n" + head + "[[source]]\nname = \"a\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\n", 2, "only strings"},
       {"[index]\npath = \n", 2, "TOML syntax error"},
       {"[index]\npath = \"i\"\n", 1, "no [[source]]"},
       {"[[source]]\nname = \"a\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\n", 1, "missing [index]"},
