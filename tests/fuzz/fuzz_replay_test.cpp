@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_targets.hpp"
-#include "test_support.hpp"
+#include "tests/test_support.hpp"
 
 namespace {
 
