@@ -158,8 +158,8 @@ TEST_CASE("ops: admin endpoints need the bearer token", "[ops]") {
       CHECK_THAT(header(none, "WWW-Authenticate"), Catch::StartsWith("Bearer"));
       Response basic = client.request(http::verb::post, "/api/admin/reindex", {{"Authorization", "Basic YTpi"}});
       CHECK(basic.result_int() == 401);
-      for (const std::string& wrong : {kToken + "x", kToken.substr(0, kToken.size() - 1), std::string("x"),
-                                       "test-admin-token-0123456789abcdeF"}) {
+      for (const std::string& wrong : std::vector<std::string>{kToken + "x", kToken.substr(0, kToken.size() - 1), "x",
+                                                               "test-admin-token-0123456789abcdeF"}) {
         INFO(wrong);
         Response res = client.request(http::verb::post, "/api/admin/reindex", {{"Authorization", "Bearer " + wrong}});
         CHECK(res.result_int() == 403);
