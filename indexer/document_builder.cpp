@@ -6,6 +6,7 @@
 #include "core/analysis/language_id.hpp"
 #include "core/analysis/normalize.hpp"
 #include "core/analysis/stemmers.hpp"
+#include "core/analysis/spelling.hpp"
 #include "core/schema.hpp"
 
 namespace passage::indexer {
@@ -196,6 +197,8 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   }
   data[schema::data::kText] = std::string(utf8_prefix(ex.text, schema::data::kStoredTextBytes));
   doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+    if (analysis::spelling_word(*t)) out.spelling_words.push_back(*t);
   return out;
 }
 

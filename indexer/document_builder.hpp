@@ -34,6 +34,8 @@ struct BuiltDocument {
   std::string id_term;
   std::string language;
   Xapian::Document doc;
+  /// Distinct words for the spelling dictionary (analysis::spelling_word), added by the writer.
+  std::vector<std::string> spelling_words;
 };
 
 /// Chooses a document's language. fixed: the source's configured language or "auto";

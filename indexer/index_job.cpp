@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/log.hpp"
+#include "core/analysis/spelling.hpp"
 #include "core/schema.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/extract/extractor.hpp"
@@ -179,6 +180,17 @@ std::vector<config::Source> sources_for_folders(const std::vector<fs::path>& fol
   return out;
 }
 
+namespace {
+// The spelling dictionary counts, for each word, the documents that contain it: a document that
+// is replaced or deleted takes its words' counts back first.
+void forget_spelling(Xapian::WritableDatabase& db, const std::string& id_term) {
+  auto p = db.postlist_begin(id_term);
+  if (p == db.postlist_end(id_term)) return;
+  for (auto t = db.termlist_begin(*p); t != db.termlist_end(*p); ++t)
+    if (analysis::spelling_word(*t)) db.remove_spelling(*t);
+}
+}  // namespace
+
 Result<IndexReport> run_index_job(const IndexOptions& options) {
   auto started = Clock::now();
   IndexReport report;
@@ -294,10 +306,13 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
         ++progress.failed;
         // A file that no longer parses must not keep stale content under its id.
         if (existing.count(item.id())) {
+          forget_spelling(*db, schema::id_term(item.id()));
           db->delete_document(schema::id_term(item.id()));
           ++report.deleted;
         }
       } else {
+        if (existing.count(item.id())) forget_spelling(*db, p->doc->id_term);
+        for (const std::string& w : p->doc->spelling_words) db->add_spelling(w);
         db->replace_document(p->doc->id_term, p->doc->doc);
         ++report.indexed;
         ++progress.indexed;
@@ -320,6 +335,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   try {
     for (const auto& [id, e] : existing) {
       if (seen.count(id)) continue;
+      forget_spelling(*db, schema::id_term(id));
       db->delete_document(schema::id_term(id));
       ++report.deleted;
     }

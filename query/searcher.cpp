@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "query/facet_counter.hpp"
 #include "query/query_parser.hpp"
 #include "query/snippets.hpp"
+#include "query/spelling.hpp"
 
 namespace passage::query {
 namespace fs = std::filesystem;
@@ -73,6 +75,14 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const fs::path& index_dir) {
 }
 
 std::size_t Searcher::document_count() const { return impl_->db.get_doccount(); }
+
+std::string Searcher::last_indexed() const {
+  try {
+    return impl_->db.get_metadata(std::string(schema::kLastIndexedKey));
+  } catch (const Xapian::Error&) {
+    return {};  // a rewritten revision: the caller falls back to the current time
+  }
+}
 
 std::vector<std::string> Searcher::facet_names() const {
   std::vector<std::string> names;
@@ -180,6 +190,7 @@ Result<SearchResult> Searcher::similar(std::string_view id, std::size_t size) {
       if (r->hits.size() > size) r->hits.resize(size);
       for (std::size_t i = 0; i < r->hits.size(); ++i) r->hits[i].rank = static_cast<int>(i) + 1;
       r->total = r->total > 0 ? r->total - 1 : 0;
+      r->did_you_mean.reset();  // the query is the document's own words
       r->size = size;
       return r;
   });
@@ -222,6 +233,26 @@ Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::
       return out;
   });
 }
+
+namespace {
+// A wildcard that would expand to more than kMaxWildcardTerms terms is refused with a message
+// naming it, rather than silently cut to the most frequent expansions.
+std::optional<Error> check_wildcards(const Xapian::Database& db, const std::vector<Wildcard>& wildcards) {
+  try {
+    for (const Wildcard& w : wildcards) {
+      Xapian::termcount n = 0;
+      for (auto t = db.allterms_begin(w.prefix); t != db.allterms_end(w.prefix); ++t)
+        if (++n > kMaxWildcardTerms)
+          return make_error(ErrorCode::kInvalidArgument,
+                            "wildcard '" + w.text + "' matches more than " + std::to_string(kMaxWildcardTerms) +
+                                " words; type more letters before '*'");
+    }
+  } catch (const Xapian::Error& e) {
+    return make_error(ErrorCode::kUnavailable, "cannot read the index: " + e.get_description());
+  }
+  return std::nullopt;
+}
+}  // namespace
 
 Result<FacetFilter> parse_filter(std::string_view text) {
   std::size_t colon = text.find(':');
@@ -275,6 +306,9 @@ void read_metadata(const nlohmann::json& data, Hit& hit) {
   hit.organisation = str(data, schema::data::kOrganisation);
   hit.language = str(data, schema::data::kLanguage);
   if (auto y = data.find(schema::data::kYear); y != data.end() && y->is_number_integer()) hit.year = y->get<int>();
+  if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
+    for (const auto& v : *a)
+      if (v.is_string()) hit.authors.push_back(v.get<std::string>());
   if (auto f = data.find(schema::data::kFacets); f != data.end() && f->is_object())
     for (auto& [k, v] : f->items())
       if (v.is_string()) hit.facets.emplace_back(k, v.get<std::string>());
@@ -285,8 +319,9 @@ void read_metadata(const nlohmann::json& data, Hit& hit) {
 Result<SearchResult> Searcher::search(const SearchRequest& req) {
   if (req.query.size() > kMaxQueryBytes)
     return make_error(ErrorCode::kInvalidArgument, "query too long: " + std::to_string(req.query.size()) + " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
-  if (req.size == 0 || req.size > kMaxPageSize)
-    return make_error(ErrorCode::kInvalidArgument, "size must be between 1 and " + std::to_string(kMaxPageSize));
+  const std::size_t max_size = std::min(req.max_size, kMaxExportSize);
+  if (req.size == 0 || req.size > max_size)
+    return make_error(ErrorCode::kInvalidArgument, "size must be between 1 and " + std::to_string(max_size));
   if (req.page == 0) return make_error(ErrorCode::kInvalidArgument, "page must be 1 or more");
   if (req.page > kMaxResultWindow / req.size)
     return make_error(ErrorCode::kInvalidArgument, "page * size must not exceed " + std::to_string(kMaxResultWindow) + " (narrow the query instead of paging this deep)");
@@ -297,6 +332,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   ParserContext ctx;
   ctx.analyzer = &im.analyzer;
   ctx.declared_facets = im.declared_facets;
+  ctx.max_wildcard_expansion = kMaxWildcardTerms;
   if (req.expand_concepts && !im.thesaurus.empty()) ctx.thesaurus = &im.thesaurus;
   if (req.languages.empty()) {
     ctx.languages = im.languages;
@@ -309,6 +345,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   }
   auto parsed = parse_query(req.query, ctx);
   if (!parsed) return parsed.error();
+  if (auto e = check_wildcards(im.db, parsed->wildcards)) return *e;
 
   std::map<std::string, std::vector<Xapian::Query>> groups;
   for (const auto& f : req.filters) {
@@ -343,7 +380,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
     FacetCounter counter;
     enquire.add_matchspy(&counter);
     Xapian::doccount first = static_cast<Xapian::doccount>((req.page - 1) * req.size);
-    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(req.size), im.db.get_doccount());
+    Xapian::MSet mset = enquire.get_mset(first, req.hits ? static_cast<Xapian::doccount>(req.size) : 0, im.db.get_doccount());
     // Every match is examined (checkatleast = database size), so the spy's count is exact;
     // Xapian's own estimate is not once duplicates are collapsed.
     out.total = counter.documents_seen();
@@ -376,6 +413,15 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
       auto it = c.counts().find(name);
       counts[name] = it != c.counts().end() ? it->second : std::map<std::string, std::size_t>{};
     }
+    if (auto y = counts.find(std::string(schema::kYearFacet.name)); y != counts.end())
+      for (const auto& [value, count] : y->second) {
+        int year = 0;
+        auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), year);
+        if (ec == std::errc() && ptr == value.data() + value.size()) out.year_histogram.push_back({year, count});
+      }
+    std::sort(out.year_histogram.begin(), out.year_histogram.end(),
+              [](const YearCount& a, const YearCount& b) { return a.year < b.year; });
+    if (req.hits && parsed->has_text) out.did_you_mean = did_you_mean(req.query, ctx, im.db, out.total);
     std::vector<std::string> order = facet_names();
     for (const auto& name : order) {
       FacetResult fr;
@@ -395,6 +441,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   Status status = with_reopen(im.db, "search", [&]() -> Status {
     out.hits.clear();
     out.facets.clear();
+    out.year_histogram.clear();
     run();
     return Ok{};
   });

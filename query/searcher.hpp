@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <xapian.h>
+
 #include "core/error.hpp"
 
 namespace passage::query {
@@ -20,6 +22,11 @@ inline constexpr std::size_t kMaxQueryBytes = 1024;
 inline constexpr std::size_t kMaxPageSize = 100;
 inline constexpr std::size_t kMaxResultWindow = 10000;  // page * size
 inline constexpr std::size_t kMaxFilters = 32;
+/// Exports (BibTeX, RIS, CSV, ...) may ask for this many hits per page.
+inline constexpr std::size_t kMaxExportSize = 1000;
+/// A trailing wildcard may expand to at most this many index terms; more is an error asking
+/// for a longer prefix.
+inline constexpr Xapian::termcount kMaxWildcardTerms = 200;
 
 struct FacetFilter {
   std::string facet;  // kind, organisation, language, year, source, concept or a declared facet
@@ -37,6 +44,10 @@ struct SearchRequest {
   SortOrder sort = SortOrder::kRelevance;
   /// Expand concept labels found in the query to their labels in every language (thesaurus).
   bool expand_concepts = true;
+  /// Largest allowed size: kMaxPageSize, or up to kMaxExportSize for exports.
+  std::size_t max_size = kMaxPageSize;
+  /// false: count only (total, facets, year histogram), no hits and no spelling suggestion.
+  bool hits = true;
 };
 
 struct Hit {
@@ -51,6 +62,7 @@ struct Hit {
   std::string language;
   std::optional<int> year;
   std::vector<std::pair<std::string, std::string>> facets;  // declared facets of the document
+  std::vector<std::string> authors;  // as the document gives them
   std::string snippet_html;  // HTML-escaped text with matched words in <mark>...</mark>
   std::optional<int> page;   // PDF page (1-based) of the snippet's passage
   std::size_t duplicates = 0;  // other documents with the same text, collapsed into this hit
@@ -66,6 +78,11 @@ struct FacetResult {
   std::vector<FacetCount> values;  // by count descending, then value
 };
 
+struct YearCount {
+  int year = 0;
+  std::size_t count = 0;
+};
+
 struct SearchResult {
   std::string query;
   /// Exact number of matching documents. Hits collapse documents with the same text into one
@@ -79,6 +96,10 @@ struct SearchResult {
   /// without its own selection, so its other values keep their counts (multi-select).
   std::vector<FacetResult> facets;
   std::vector<std::string> expanded_concepts;  // concept ids the query was expanded with
+  /// The whole query with misspelt words corrected, when that would help (query/spelling.hpp).
+  std::optional<std::string> did_you_mean;
+  /// Matches per year, ascending by year, counted like the year facet (multi-select).
+  std::vector<YearCount> year_histogram;
 };
 
 /// One document with everything the index stores about it.
@@ -128,6 +149,8 @@ class Searcher {
   std::size_t document_count() const;
   /// Names of every facet the index knows (built-in, then declared).
   std::vector<std::string> facet_names() const;
+  /// When the index was last written (ISO 8601 UTC, e.g. 2026-11-25T15:00:00Z); empty if unknown.
+  std::string last_indexed() const;
   /// Re-opens the database to see the latest committed state.
   void reopen();
 

@@ -31,6 +31,24 @@ nlohmann::ordered_json to_json(const query::Hit& hit) {
   return j;
 }
 
+nlohmann::ordered_json facets_json(const std::vector<query::FacetResult>& facets) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const query::FacetResult& facet : facets) {
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
+    for (const query::FacetCount& count : facet.values) {
+      values.push_back({{"value", count.value}, {"count", count.count}});
+    }
+    out[facet.name] = std::move(values);
+  }
+  return out;
+}
+
+nlohmann::ordered_json histogram_json(const std::vector<query::YearCount>& histogram) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const query::YearCount& y : histogram) out.push_back({{"year", y.year}, {"count", y.count}});
+  return out;
+}
+
 nlohmann::ordered_json to_json(const query::SearchResult& result) {
   nlohmann::ordered_json j;
   j["query"] = result.query;
@@ -40,16 +58,18 @@ nlohmann::ordered_json to_json(const query::SearchResult& result) {
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const query::Hit& hit : result.hits) results.push_back(to_json(hit));
   j["results"] = std::move(results);
-  nlohmann::ordered_json facets = nlohmann::ordered_json::object();
-  for (const query::FacetResult& facet : result.facets) {
-    nlohmann::ordered_json values = nlohmann::ordered_json::array();
-    for (const query::FacetCount& count : facet.values) {
-      values.push_back({{"value", count.value}, {"count", count.count}});
-    }
-    facets[facet.name] = std::move(values);
-  }
-  j["facets"] = std::move(facets);
+  j["facets"] = facets_json(result.facets);
   j["expanded_concepts"] = result.expanded_concepts;
+  j["year_histogram"] = histogram_json(result.year_histogram);
+  if (result.did_you_mean) j["did_you_mean"] = *result.did_you_mean;
+  return j;
+}
+
+nlohmann::ordered_json to_facets_json(const query::SearchResult& result) {
+  nlohmann::ordered_json j;
+  j["total"] = result.total;
+  j["facets"] = facets_json(result.facets);
+  j["year_histogram"] = histogram_json(result.year_histogram);
   return j;
 }
 
