@@ -279,6 +279,7 @@
       const n = ++this.request;
       this.status.textContent = this.t.loading;
       this.host.setAttribute('aria-busy', 'true');
+      this.host.dataset.state = 'loading';
       let data;
       try {
         const res = await fetch(api('api/search', params), { headers: { Accept: 'application/json' } });
