@@ -131,9 +131,6 @@ Result<DocumentDetails> Searcher::document(std::string_view id) {
       DocumentDetails d;
       read_metadata(data, d.meta);
       d.format = str(data, schema::data::kFormat);
-      if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
-        for (const auto& v : *a)
-          if (v.is_string()) d.authors.push_back(v.get<std::string>());
       if (auto pg = data.find(schema::data::kPages); pg != data.end() && pg->is_number_integer()) d.pages = pg->get<int>();
       std::string concepts = doc.get_value(schema::kSlotConcepts);
       for (std::size_t b = 0; b < concepts.size();) {
@@ -300,15 +297,15 @@ std::string str(const nlohmann::json& data, std::string_view key) {
 void read_metadata(const nlohmann::json& data, Hit& hit) {
   hit.id = str(data, schema::data::kId);
   hit.title = str(data, schema::data::kTitle);
+  if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
+    for (const auto& v : *a)
+      if (v.is_string()) hit.authors.push_back(v.get<std::string>());
   hit.url = str(data, schema::data::kUrl);
   hit.path = str(data, schema::data::kPath);
   hit.kind = str(data, schema::data::kKind);
   hit.organisation = str(data, schema::data::kOrganisation);
   hit.language = str(data, schema::data::kLanguage);
   if (auto y = data.find(schema::data::kYear); y != data.end() && y->is_number_integer()) hit.year = y->get<int>();
-  if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
-    for (const auto& v : *a)
-      if (v.is_string()) hit.authors.push_back(v.get<std::string>());
   if (auto f = data.find(schema::data::kFacets); f != data.end() && f->is_object())
     for (auto& [k, v] : f->items())
       if (v.is_string()) hit.facets.emplace_back(k, v.get<std::string>());

@@ -55,6 +55,7 @@ struct Hit {
   int rank = 0;           // 1-based over the whole result set
   double score = 0;
   std::string title;
+  std::vector<std::string> authors;
   std::string url;
   std::string path;
   std::string kind;
@@ -62,7 +63,6 @@ struct Hit {
   std::string language;
   std::optional<int> year;
   std::vector<std::pair<std::string, std::string>> facets;  // declared facets of the document
-  std::vector<std::string> authors;  // as the document gives them
   std::string snippet_html;  // HTML-escaped text with matched words in <mark>...</mark>
   std::optional<int> page;   // PDF page (1-based) of the snippet's passage
   std::size_t duplicates = 0;  // other documents with the same text, collapsed into this hit
@@ -104,9 +104,8 @@ struct SearchResult {
 
 /// One document with everything the index stores about it.
 struct DocumentDetails {
-  Hit meta;                          // id, title, url, kind, organisation, language, year, facets
-  std::string format;                // pdf, html, markdown, text
-  std::vector<std::string> authors;
+  Hit meta;                          // id, title, authors, url, kind, organisation, language, year, facets
+  std::string format;                // pdf, html, markdown, text (authors: meta.authors)
   std::vector<std::string> concepts; // thesaurus concepts it mentions
   int pages = 0;                     // PDF pages
   std::string text;                  // the start of its text (up to kDocumentTextBytes)

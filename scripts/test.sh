@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine: install what is missing (with the test-only
-# packages), build the `dev` preset (Debug + ASan/UBSan) and run every test with ctest.
+# packages), build the `dev` preset (Debug + ASan/UBSan) and run every test with ctest, then
+# build the libFuzzer targets (clang-14) and fuzz each one briefly from its seed corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh --tests
+# Browser-test tooling (playwright-core, pinned by tests/browser/package-lock.json); tests only.
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 cmake --preset dev >/dev/null
 cmake --build --preset dev --parallel "$(nproc)"
 ctest --preset dev --parallel "$(nproc)"
+bash scripts/fuzz.sh "${PASSAGE_FUZZ_SECONDS:-20}"

@@ -78,6 +78,16 @@ std::string_view openapi_json() {
         }
       }
     },
+    "/api/documents/{id}/file": {
+      "get": {
+        "summary": "The original file with its content type, when it lies inside the server's --document-root (HTML served sandboxed)",
+        "parameters": [{"$ref": "#/components/parameters/id"}],
+        "responses": {
+          "200": {"description": "the file", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+          "404": {"$ref": "#/components/responses/NotFound"}
+        }
+      }
+    },
     "/api/suggest": {
       "get": {
         "summary": "Autocomplete: index terms and titles for the last word of a prefix",
@@ -118,8 +128,20 @@ std::string_view openapi_json() {
     },
     "/": {
       "get": {
-        "summary": "The search page",
+        "summary": "The search page (ETag; 304 on If-None-Match)",
         "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}}
+      }
+    },
+    "/widget.js": {
+      "get": {
+        "summary": "The embeddable search widget",
+        "responses": {"200": {"description": "script", "content": {"text/javascript": {"schema": {"type": "string"}}}}}
+      }
+    },
+    "/passage.css": {
+      "get": {
+        "summary": "The widget's style sheet",
+        "responses": {"200": {"description": "style sheet", "content": {"text/css": {"schema": {"type": "string"}}}}}
       }
     }
   },
@@ -160,7 +182,7 @@ std::string_view openapi_json() {
       },
       "Hit": {
         "type": "object",
-        "required": ["id", "rank", "score", "title", "url", "kind", "organisation", "language", "year", "facets", "snippet", "page", "duplicates"],
+        "required": ["id", "rank", "score", "title", "url", "kind", "organisation", "language", "year", "facets", "authors", "snippet", "page", "duplicates"],
         "properties": {
           "id": {"type": "string"},
           "rank": {"type": "integer"},
@@ -172,6 +194,7 @@ std::string_view openapi_json() {
           "language": {"type": "string"},
           "year": {"type": "integer", "nullable": true},
           "facets": {"type": "object", "additionalProperties": {"type": "string"}},
+          "authors": {"type": "array", "items": {"type": "string"}},
           "snippet": {"type": "string", "description": "HTML-escaped, matched words in <mark>"},
           "page": {"type": "integer", "nullable": true, "description": "PDF page of the snippet"},
           "duplicates": {"type": "integer", "description": "documents with the same text collapsed into this hit"}

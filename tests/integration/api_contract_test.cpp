@@ -172,13 +172,14 @@ TEST_CASE("api: real responses match the OpenAPI description", "[integration][ap
     check_schema(body, schema, "$");
   }
   CHECK(saw_did_you_mean);
-  // Every described path answers (none is described but missing).
+  // Every described path answers with a described status (none is described but missing).
   for (const auto& [path, item] : openapi()["paths"].items()) {
     std::string target = path;
     if (auto p = target.find("{id}"); p != std::string::npos) target.replace(p, 4, encoded);
     if (path == "/api/suggest") target += "?q=migr";  // its one required parameter
     INFO(target);
-    CHECK(get(target).result_int() == 200);
+    int status = get(target).result_int();
+    CHECK(item["get"]["responses"].contains(std::to_string(status)));
   }
 }
 
