@@ -242,6 +242,10 @@ class Checker {
   void regex_list(const toml::table& t, std::string_view key, std::string_view where, std::vector<std::string>& out) {
     out = strings_at(t, key, where);
     for (const std::string& r : out) {
+      if (r.size() > 500) {  // libstdc++'s regex recurses: keep patterns small
+        problem(line_of(*t.get(key)), std::string(where) + ": '" + std::string(key) + "': regular expression longer than 500 characters");
+        continue;
+      }
       try {
         std::regex re(r, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {

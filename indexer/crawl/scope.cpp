@@ -13,6 +13,7 @@ Scope::Scope(const config::WebSettings& web) : hosts_(web.allow_hosts) {
 }
 
 std::optional<std::string> Scope::refuse(std::string_view url) const {
+  if (url.size() > kMaxUrlLength) return "URL longer than " + std::to_string(kMaxUrlLength) + " characters";
   std::optional<UrlParts> parts = url_parts(url);
   if (!parts) return "not an http(s) URL";
   if (std::find(hosts_.begin(), hosts_.end(), parts->host) == hosts_.end()) return "host not in allow_hosts";

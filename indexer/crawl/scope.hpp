@@ -16,6 +16,9 @@ namespace passage::crawl {
 
 class Scope {
  public:
+  /// Longer URLs are refused (they are rarely documents, and std::regex recurses per character).
+  static constexpr std::size_t kMaxUrlLength = 2048;
+
   explicit Scope(const config::WebSettings& web);
   /// Why a canonical URL is out of scope, or nullopt when it is in scope.
   std::optional<std::string> refuse(std::string_view url) const;

@@ -29,23 +29,55 @@ bool is_web_scheme(const urls::url_view_base& u) {
   return u.scheme_id() == urls::scheme::http || u.scheme_id() == urls::scheme::https;
 }
 
+// Percent-encodings in upper case, and decoded where they stand for an unreserved character
+// (RFC 3986 6.2.2.1-2). Reserved ones such as %2F stay encoded: decoding them changes the URL.
+std::string normalize_percent(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      char c = static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                        c == '.' || c == '_' || c == '~';
+      if (unreserved) {
+        out.push_back(c);
+      } else {
+        out.push_back('%');
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 1]))));
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 2]))));
+      }
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> canonical_url(std::string_view ref_text, std::string_view base_text) {
   const std::string ref = clean_reference(ref_text);
+  auto r = urls::parse_uri_reference(ref);
+  if (!r) return std::nullopt;
   urls::url u;
   if (base_text.empty()) {
-    auto r = urls::parse_uri(ref);
-    if (!r) return std::nullopt;
-    u = *r;
+    // Resolving an absolute URL against itself removes its dot segments.
+    if (!r->has_scheme()) return std::nullopt;
+    if (!urls::resolve(*r, *r, u)) return std::nullopt;
   } else {
     auto b = urls::parse_uri(base_text);
-    auto r = urls::parse_uri_reference(ref);
-    if (!b || !r) return std::nullopt;
-    if (!urls::resolve(*b, *r, u)) return std::nullopt;
+    if (!b || !urls::resolve(*b, *r, u)) return std::nullopt;
   }
   if (!is_web_scheme(u) || !u.has_authority() || u.encoded_host().empty()) return std::nullopt;
-  u.normalize();
+  u.normalize_scheme();
+  u.normalize_authority();
   u.remove_fragment();
   u.remove_userinfo();
   if (u.has_port()) {
@@ -54,9 +86,11 @@ std::optional<std::string> canonical_url(std::string_view ref_text, std::string_
                               (u.scheme_id() == urls::scheme::https && u.port_number() == 443);
     if (default_port) u.remove_port();
   }
-  if (u.encoded_path().empty()) u.set_encoded_path("/");
-  if (u.has_query() && u.encoded_query().empty()) u.remove_query();
-  return std::string(u.buffer());
+  std::string out = std::string(u.scheme()) + "://" + std::string(u.encoded_host_and_port());
+  std::string path = normalize_percent(u.encoded_path());
+  out += path.empty() ? "/" : path;
+  if (u.has_query() && !u.encoded_query().empty()) out += "?" + normalize_percent(u.encoded_query());
+  return out;
 }
 
 std::optional<UrlParts> url_parts(std::string_view text) {
