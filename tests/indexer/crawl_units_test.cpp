@@ -31,7 +31,7 @@ TEST_CASE("URLs are normalised to one canonical spelling", "[crawl]") {
       {"http://user:pw@example.org/a", "", "http://example.org/a"},
       {"http://example.org/a/./b/../c", "", "http://example.org/a/c"},
       {"http://example.org/%7euser", "", "http://example.org/~user"},
-      {"http://example.org/a%2fb", "", "http://example.org/a%2Fb"},
+      {"http://example.org/a%3fb", "", "http://example.org/a%3Fb"},
       {"  http://example.org/a b  ", "", "http://example.org/a%20b"},
       {"../c.html", "http://example.org/a/b/page.html", "http://example.org/a/c.html"},
       {"/root.pdf", "http://example.org/a/b/page.html", "http://example.org/root.pdf"},
