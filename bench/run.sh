@@ -280,7 +280,7 @@ if has_part scale; then
       { echo "bench: error: indexing $dir failed, see $OUT/synth-$n.index.log" >&2; exit 1; }
     read -r w c m <"$OUT/synth-$n.time"
     ndocs=$(awk '/documents in index:/ { print $NF }' "$OUT/synth-$n.index.log")
-    rate=$(awk -v n="$ndocs" -v w="$w" 'BEGIN { printf "%.0f", w > 0 ? n / w : 0 }')
+    rate=$(awk -v n="$ndocs" -v w="$w" 'BEGIN { printf "%.0f", (w > 0 ? n / w : 0) }')
     echo "bench: scale $n: queries" >&2
     query_block "synth-$n" "$dir-index" 64
     say "| $ndocs | $(bench_du_mb "$dir") | $w | $rate | $c | $m | $(bench_du_mb "$dir-index") | $Q_P50 | $Q_P99 | ${H_RPS[64]} | ${H_P50[64]} | ${H_P99[64]} | ${H_ERR[64]} | $H_SERVER_RSS |"
