@@ -4,7 +4,7 @@
 # See README "Benchmarks" and bench/README.md.
 #
 #   bash bench/run.sh [--corpus DIR] [--runs 3] [--scale 10k,100k] [--big] [--parts index,query,scale]
-#                     [--out DIR] [--build DIR] [--duration 10] [--queries 240] [--reps 3]
+#                     [--out DIR] [--build DIR] [--duration 10] [--queries 240] [--reps 3] [--warmup 1]
 #
 # Results: markdown tables on stdout and in OUT/results.md (OUT defaults to /tmp/passage-bench-DATE).
 set -euo pipefail
@@ -24,6 +24,7 @@ BUILD=
 DURATION=10
 QUERIES=240
 REPS=3
+WARMUP=1
 
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --queries) QUERIES=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "bench: error: unknown option $1" >&2; usage 1 ;;
   esac
@@ -142,6 +144,7 @@ if has_part index; then
     [recoll]="recollindex (recoll)" [passage_full]="passage index, fresh" [passage_nochange]="passage index, nothing changed")
   # One warm-up run per tool (page cache, pdftotext/python start-up; dropping caches is not possible here).
   for t in "${tools[@]}"; do
+    [ "$WARMUP" -gt 0 ] || break
     echo "bench: warming $t" >&2
     bench_time "$OUT/$t.warm.time" "$OUT/$t.warm.log" bash -c "${t}_cmd" || { echo "bench: error: $t failed, see $OUT/$t.warm.log" >&2; exit 1; }
   done
@@ -172,7 +175,9 @@ if has_part index; then
 
   say "## Indexing"
   say ""
-  say "$NFILES files ($NPDF PDF) in $CORPUS; medians of $RUNS runs after one warm-up run each (page cache warm);"
+  warm="after one warm-up run each (page cache warm)"
+  [ "$WARMUP" -gt 0 ] || warm="without warm-up runs (the files were in the page cache from earlier reads)"
+  say "$NFILES files ($NPDF PDF) in $CORPUS; medians of $RUNS runs $warm;"
   say "whole-process figures from /usr/bin/time -v; the floor runs pdftotext once per PDF and cat over the rest, on one core."
   say ""
   say "| tool | wall s | CPU s (user+sys) | peak RSS MB | documents | index MB |"
