@@ -121,9 +121,6 @@ Result<DocumentDetails> Searcher::document(std::string_view id) {
       DocumentDetails d;
       read_metadata(data, d.meta);
       d.format = str(data, schema::data::kFormat);
-      if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
-        for (const auto& v : *a)
-          if (v.is_string()) d.authors.push_back(v.get<std::string>());
       if (auto pg = data.find(schema::data::kPages); pg != data.end() && pg->is_number_integer()) d.pages = pg->get<int>();
       std::string concepts = doc.get_value(schema::kSlotConcepts);
       for (std::size_t b = 0; b < concepts.size();) {
@@ -269,6 +266,9 @@ std::string str(const nlohmann::json& data, std::string_view key) {
 void read_metadata(const nlohmann::json& data, Hit& hit) {
   hit.id = str(data, schema::data::kId);
   hit.title = str(data, schema::data::kTitle);
+  if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
+    for (const auto& v : *a)
+      if (v.is_string()) hit.authors.push_back(v.get<std::string>());
   hit.url = str(data, schema::data::kUrl);
   hit.path = str(data, schema::data::kPath);
   hit.kind = str(data, schema::data::kKind);

@@ -44,6 +44,7 @@ struct Hit {
   int rank = 0;           // 1-based over the whole result set
   double score = 0;
   std::string title;
+  std::vector<std::string> authors;
   std::string url;
   std::string path;
   std::string kind;
@@ -83,9 +84,8 @@ struct SearchResult {
 
 /// One document with everything the index stores about it.
 struct DocumentDetails {
-  Hit meta;                          // id, title, url, kind, organisation, language, year, facets
-  std::string format;                // pdf, html, markdown, text
-  std::vector<std::string> authors;
+  Hit meta;                          // id, title, authors, url, kind, organisation, language, year, facets
+  std::string format;                // pdf, html, markdown, text (authors: meta.authors)
   std::vector<std::string> concepts; // thesaurus concepts it mentions
   int pages = 0;                     // PDF pages
   std::string text;                  // the start of its text (up to kDocumentTextBytes)
