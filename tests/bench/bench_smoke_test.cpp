@@ -64,7 +64,7 @@ bool is_number(const std::string& s) { return std::regex_match(s, std::regex(R"(
 
 TEST_CASE("bench/run.sh runs end to end and writes well-formed tables", "[bench]") {
   test::TempDir tmp;
-  auto r = test::run_command({"bash", (test::source_dir() / "bench" / "run.sh").string(), "--corpus",
+  auto r = test::run_command({"/bin/bash", (test::source_dir() / "bench" / "run.sh").string(), "--corpus",
                               test::sample_corpus_dir().string(), "--runs", "1", "--scale", "150", "--duration", "1",
                               "--queries", "40", "--reps", "1", "--build", PASSAGE_BUILD_DIR, "--out", tmp.path().string()});
   INFO(r.err);
