@@ -313,7 +313,24 @@ void read_metadata(const nlohmann::json& data, Hit& hit) {
 
 }  // namespace
 
-Result<SearchResult> Searcher::search(const SearchRequest& req) {
+// What a request becomes before it runs: the parsed query and the facet selections.
+struct Searcher::Prepared {
+  ParsedQuery parsed;
+  ParserContext ctx;  // what the query was parsed with (did you mean re-parses corrections)
+  std::map<std::string, std::vector<Xapian::Query>> groups;  // selected values per facet
+
+  // The query with the selected facet values: values of one facet OR'ed, facets AND'ed; `except`
+  // leaves one facet's selection out (its own counts must not be narrowed by itself).
+  Xapian::Query filtered(const std::string* except) const {
+    std::vector<Xapian::Query> ands;
+    for (auto& [name, qs] : groups)
+      if (except == nullptr || name != *except) ands.emplace_back(Xapian::Query::OP_OR, qs.begin(), qs.end());
+    if (ands.empty()) return parsed.query;
+    return Xapian::Query(Xapian::Query::OP_FILTER, parsed.query, Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end()));
+  }
+};
+
+Result<Searcher::Prepared> Searcher::prepare(const SearchRequest& req) {
   if (req.query.size() > kMaxQueryBytes)
     return make_error(ErrorCode::kInvalidArgument, "query too long: " + std::to_string(req.query.size()) + " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
   const std::size_t max_size = std::min(req.max_size, kMaxExportSize);
@@ -344,21 +361,30 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   if (!parsed) return parsed.error();
   if (auto e = check_wildcards(im.db, parsed->wildcards)) return *e;
 
-  std::map<std::string, std::vector<Xapian::Query>> groups;
+  Prepared p;
+  p.parsed = std::move(*parsed);
+  p.ctx = ctx;
   for (const auto& f : req.filters) {
     auto q = filter_query(f, im.declared_facets);
     if (!q) return q.error();
-    groups[facet_alias(f.facet)].push_back(*q);
+    p.groups[facet_alias(f.facet)].push_back(*q);
   }
-  // The query with the selected facet values: values of one facet OR'ed, facets AND'ed; `except`
-  // leaves one facet's selection out (its own counts must not be narrowed by itself).
-  auto filtered = [&](const std::string* except) {
-    std::vector<Xapian::Query> ands;
-    for (auto& [name, qs] : groups)
-      if (except == nullptr || name != *except) ands.emplace_back(Xapian::Query::OP_OR, qs.begin(), qs.end());
-    if (ands.empty()) return parsed->query;
-    return Xapian::Query(Xapian::Query::OP_FILTER, parsed->query, Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end()));
-  };
+  return p;
+}
+
+Result<std::string> Searcher::xapian_query(const SearchRequest& req) {
+  auto prepared = prepare(req);
+  if (!prepared) return prepared.error();
+  return prepared->filtered(nullptr).serialise();
+}
+
+Result<SearchResult> Searcher::search(const SearchRequest& req) {
+  auto prepared = prepare(req);
+  if (!prepared) return prepared.error();
+  Impl& im = *impl_;
+  const ParsedQuery* parsed = &prepared->parsed;
+  const auto& groups = prepared->groups;
+  auto filtered = [&](const std::string* except) { return prepared->filtered(except); };
   Xapian::Query query = filtered(nullptr);
 
   SearchResult out;
@@ -418,7 +444,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
       }
     std::sort(out.year_histogram.begin(), out.year_histogram.end(),
               [](const YearCount& a, const YearCount& b) { return a.year < b.year; });
-    if (req.hits && parsed->has_text) out.did_you_mean = did_you_mean(req.query, ctx, im.db, out.total);
+    if (req.hits && parsed->has_text) out.did_you_mean = did_you_mean(req.query, prepared->ctx, im.db, out.total);
     std::vector<std::string> order = facet_names();
     for (const auto& name : order) {
       FacetResult fr;

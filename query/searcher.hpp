@@ -132,6 +132,10 @@ class Searcher {
 
   Result<SearchResult> search(const SearchRequest& request);
 
+  /// The Xapian query `search` runs for a request (filters included), serialised with
+  /// Xapian::Query::serialise(): lets a benchmark time a bare Xapian match of the same query.
+  Result<std::string> xapian_query(const SearchRequest& request);
+
   /// A document by id. kNotFound when no document has that id.
   Result<DocumentDetails> document(std::string_view id);
 
@@ -155,6 +159,8 @@ class Searcher {
 
  private:
   struct Impl;
+  struct Prepared;
+  Result<Prepared> prepare(const SearchRequest& request);
   explicit Searcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
