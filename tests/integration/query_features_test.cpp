@@ -36,15 +36,22 @@ const query::FacetResult& facet(const query::SearchResult& r, const std::string&
   throw std::runtime_error("no facet " + name);
 }
 
+// How often the spelling data counts a word (Xapian 1.4 has no direct getter; 0 = absent).
+Xapian::doccount spelling_frequency(const Xapian::Database& db, const std::string& word) {
+  for (auto t = db.spellings_begin(); t != db.spellings_end(); ++t)
+    if (*t == word) return t.get_termfreq();
+  return 0;
+}
+
 }  // namespace
 
 TEST_CASE("the index holds spelling data that follows the documents", "[integration][spelling]") {
   Xapian::Database db(sample_index().dir.string());
   // Folded, accent-free forms as the analyzer indexes them; counted once per document.
-  CHECK(db.get_spelling_frequency("migration") == db.get_termfreq("migration"));
-  CHECK(db.get_spelling_frequency("refugies") == db.get_termfreq("refugies"));
-  CHECK(db.get_spelling_frequency("réfugiés") == 0);
-  CHECK(db.get_spelling_frequency("2019") == 0);
+  CHECK(spelling_frequency(db, "migration") == db.get_termfreq("migration"));
+  CHECK(spelling_frequency(db, "refugies") == db.get_termfreq("refugies"));
+  CHECK(spelling_frequency(db, "réfugiés") == 0);
+  CHECK(spelling_frequency(db, "2019") == 0);
 
   // Reindexing after a file changed or disappeared gives its words back.
   test::TempDir dir;
@@ -60,7 +67,7 @@ TEST_CASE("the index holds spelling data that follows the documents", "[integrat
   opts.sources = {src};
   opts.threads = 1;
   REQUIRE(indexer::run_index_job(opts));
-  auto freq = [&](const std::string& w) { return Xapian::Database((dir / "index").string()).get_spelling_frequency(w); };
+  auto freq = [&](const std::string& w) { return spelling_frequency(Xapian::Database((dir / "index").string()), w); };
   CHECK(freq("zanzibar") == 2);
   CHECK(freq("quokka") == 1);
   std::filesystem::remove(dir / "docs/b.txt");
