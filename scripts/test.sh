@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine: install what is missing (with the test-only
-# packages), build the `dev` preset (Debug + ASan/UBSan) and run every test with ctest.
+# packages), build the `dev` preset (Debug + ASan/UBSan) and run every test with ctest, then
+# build the libFuzzer targets (clang-14) and fuzz each one briefly from its seed corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,3 +9,4 @@ bash scripts/install-deps.sh --tests
 cmake --preset dev >/dev/null
 cmake --build --preset dev --parallel "$(nproc)"
 ctest --preset dev --parallel "$(nproc)"
+bash scripts/fuzz.sh "${PASSAGE_FUZZ_SECONDS:-20}"
