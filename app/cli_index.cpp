@@ -51,7 +51,7 @@ nlohmann::json report_json(const indexer::IndexReport& r) {
     for (const auto& p : v) a.push_back({{"path", p.path}, {"reason", p.reason}});
     return a;
   };
-  return {{"found", r.found},        {"indexed", r.indexed},         {"unchanged", r.unchanged},
+  return {{"found", r.found},        {"fetched", r.fetched},         {"indexed", r.indexed},         {"unchanged", r.unchanged},
           {"deleted", r.deleted},    {"failed", items(r.failed)},    {"skipped", items(r.skipped)},
           {"documents", r.documents}, {"seconds", r.seconds}};
 }
@@ -118,7 +118,8 @@ Command add_index_command(CLI::App& app) {
     indexer::IndexReport r = indexer::run_index_job(opts).value_or_throw();
     if (tty) std::fprintf(stderr, "\n");
     std::cout << "Indexed into " << opts.index_dir.string() << " in " << r.seconds << " s\n"
-              << "  found " << r.found << ", indexed " << r.indexed << ", unchanged " << r.unchanged << ", deleted "
+              << "  found " << r.found << (r.fetched > 0 ? ", fetched " + std::to_string(r.fetched) : std::string())
+              << ", indexed " << r.indexed << ", unchanged " << r.unchanged << ", deleted "
               << r.deleted << ", skipped " << r.skipped.size() << ", failed " << r.failed.size() << "\n"
               << "  documents in index: " << r.documents << "\n";
     for (const auto& f : r.failed) std::cout << "  failed: " << f.path << ": " << f.reason << "\n";

@@ -14,6 +14,7 @@ struct ServeArgs {
   unsigned short port = 8080;
   unsigned threads = 0;
   std::vector<std::string> cors;
+  std::vector<std::string> document_roots;
 };
 
 }  // namespace
@@ -26,6 +27,9 @@ Command add_serve_command(CLI::App& app) {
   cmd->add_option("-p,--port", a->port, "Port (0 picks a free one)")->capture_default_str();
   cmd->add_option("-j,--threads", a->threads, "Worker threads (default: all cores)");
   cmd->add_option("--cors-origin", a->cors, "Origin allowed to call the API from a browser (repeatable, * for any)");
+  cmd->add_option("--document-root", a->document_roots,
+                  "Folder whose indexed files the page may open via /api/documents/{id}/file (repeatable)")
+      ->check(CLI::ExistingDirectory);
   return [a]() -> int {
     // Block SIGINT/SIGTERM in every thread; a dedicated thread waits for them and stops the server.
     sigset_t set;
@@ -40,6 +44,7 @@ Command add_serve_command(CLI::App& app) {
     opts.port = a->port;
     opts.threads = a->threads;
     opts.cors_origins = a->cors;
+    opts.document_roots.assign(a->document_roots.begin(), a->document_roots.end());
     auto srv = server::Server::start(opts).value_or_throw();
     std::string host = a->bind.find(':') != std::string::npos ? "[" + a->bind + "]" : a->bind;
     std::cout << "passage: serving " << a->index << " on http://" << host << ":" << srv->port() << "/\n"

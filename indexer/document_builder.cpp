@@ -122,8 +122,8 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   const std::string& lang = out.language;
   std::string id = item.id();
   out.id_term = schema::id_term(id);
-  std::string url = "file://" + item.path.string();
-  std::string title = ex.title.empty() ? item.path.filename().string() : ex.title;
+  std::string url = item.url.empty() ? "file://" + item.path.string() : item.url;
+  std::string title = !ex.title.empty() ? ex.title : item.url.empty() ? item.path.filename().string() : item.url;
 
   Xapian::Document& doc = out.doc;
   doc.add_boolean_term(out.id_term);
@@ -182,7 +182,7 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   data[schema::data::kId] = id;
   data[schema::data::kTitle] = title;
   data[schema::data::kUrl] = url;
-  data[schema::data::kPath] = item.path.string();
+  if (item.url.empty()) data[schema::data::kPath] = item.path.string();
   data[schema::data::kFormat] = format_name(item.format);
   data[schema::data::kKind] = src.kind;
   data[schema::data::kOrganisation] = src.organisation;

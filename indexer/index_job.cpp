@@ -21,6 +21,7 @@
 #include "core/schema.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/extract/extractor.hpp"
+#include "indexer/web_source.hpp"
 
 namespace passage::indexer {
 namespace fs = std::filesystem;
@@ -42,6 +43,7 @@ bool matches_any(const std::vector<std::string>& globs, const std::string& rel) 
 void collect(const std::vector<config::Source>& sources, std::vector<FileItem>& items,
              std::vector<ItemProblem>& skipped) {
   for (const config::Source& src : sources) {
+    if (src.is_web()) continue;  // crawled by collect_web
     std::error_code ec;
     fs::recursive_directory_iterator it(src.root, fs::directory_options::skip_permission_denied, ec), end;
     if (ec) {
@@ -224,9 +226,29 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     return make_error(ErrorCode::kUnavailable, "cannot read index: " + e.get_description());
   }
 
+  // Web sources are crawled now; their fetched pages are parsed below like files.
+  SpoolDir spool;
+  std::set<std::string> seen;
+  std::vector<std::pair<std::string, std::string>> web_metadata;
+  if (std::any_of(options.sources.begin(), options.sources.end(), [](const auto& s) { return s.is_web(); })) {
+    std::map<std::string, std::string> indexed;
+    for (const auto& [id, e] : existing) indexed.emplace(id, e.signature);
+    Result<WebItems> web = collect_web(
+        options.sources, indexed, [&](const std::string& key) { return db->get_metadata(key); }, spool,
+        /*conditional=*/!thesaurus_changed);
+    if (!web) return web.error();
+    report.fetched = web->items.size();
+    report.found += web->items.size() + web->unchanged;
+    report.unchanged += web->unchanged;
+    seen.insert(web->keep.begin(), web->keep.end());
+    for (FileItem& item : web->items) items.push_back(std::move(item));
+    report.failed.insert(report.failed.end(), web->failed.begin(), web->failed.end());
+    report.skipped.insert(report.skipped.end(), web->skipped.begin(), web->skipped.end());
+    web_metadata = std::move(web->metadata);
+  }
+
   // Decide what to parse; what is unchanged stays untouched.
   std::vector<std::size_t> todo;
-  std::set<std::string> seen;
   for (std::size_t i = 0; i < items.size(); ++i) {
     std::string id = items[i].id();
     seen.insert(id);
@@ -241,7 +263,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   std::sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) { return items[a].size > items[b].size; });
 
   Progress progress;
-  progress.total = items.size();
+  progress.total = items.size() + report.unchanged;
   progress.done = report.unchanged;
   auto last_report = Clock::now();
   auto notify = [&](bool force) {
@@ -311,7 +333,10 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
       }
       ++progress.done;
       if (!p->doc) {
-        report.failed.push_back({item.path.string(), p->error});
+        std::string reason = p->error;
+        if (!item.url.empty() && reason.rfind(item.path.string(), 0) == 0)
+          reason = item.url + reason.substr(item.path.string().size());  // the spool file is nobody's business
+        report.failed.push_back({item.where(), reason});
         ++progress.failed;
         // A file that no longer parses must not keep stale content under its id.
         if (existing.count(item.id())) {
@@ -351,6 +376,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     db->set_metadata(std::string(schema::kDeclaredFacetsKey), nlohmann::json(options.declared_facets).dump());
     db->set_metadata(std::string(schema::kLastIndexedKey), iso_now());
     db->set_metadata(std::string(schema::kThesaurusKey), thesaurus_json);
+    for (const auto& [key, value] : web_metadata) db->set_metadata(key, value);
     stage(JobStage::kCommitting);
     db->commit();
     stage(JobStage::kCommitted);

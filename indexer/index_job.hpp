@@ -54,7 +54,8 @@ struct ItemProblem {
 };
 
 struct IndexReport {
-  std::size_t found = 0;      // supported files found in the sources
+  std::size_t found = 0;      // supported files found in the sources, and web pages fetched or unchanged
+  std::size_t fetched = 0;    // web pages downloaded (HTTP 200) this run; unchanged counts the 304s
   std::size_t indexed = 0;    // parsed and written (new or changed)
   std::size_t unchanged = 0;  // already indexed with the same size and mtime
   std::size_t deleted = 0;    // documents whose files are gone

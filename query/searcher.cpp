@@ -143,9 +143,6 @@ Result<DocumentDetails> Searcher::document(std::string_view id) {
       DocumentDetails d;
       read_metadata(data, d.meta);
       d.format = str(data, schema::data::kFormat);
-      if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
-        for (const auto& v : *a)
-          if (v.is_string()) d.authors.push_back(v.get<std::string>());
       if (auto pg = data.find(schema::data::kPages); pg != data.end() && pg->is_number_integer()) d.pages = pg->get<int>();
       std::string concepts = doc.get_value(schema::kSlotConcepts);
       for (std::size_t b = 0; b < concepts.size();) {
@@ -291,6 +288,9 @@ std::string str(const nlohmann::json& data, std::string_view key) {
 void read_metadata(const nlohmann::json& data, Hit& hit) {
   hit.id = str(data, schema::data::kId);
   hit.title = str(data, schema::data::kTitle);
+  if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
+    for (const auto& v : *a)
+      if (v.is_string()) hit.authors.push_back(v.get<std::string>());
   hit.url = str(data, schema::data::kUrl);
   hit.path = str(data, schema::data::kPath);
   hit.kind = str(data, schema::data::kKind);
@@ -304,7 +304,23 @@ void read_metadata(const nlohmann::json& data, Hit& hit) {
 
 }  // namespace
 
-Result<SearchResult> Searcher::search(const SearchRequest& req) {
+// What a request becomes before it runs: the parsed query and the facet selections.
+struct Searcher::Prepared {
+  ParsedQuery parsed;
+  std::map<std::string, std::vector<Xapian::Query>> groups;  // selected values per facet
+
+  // The query with the selected facet values: values of one facet OR'ed, facets AND'ed; `except`
+  // leaves one facet's selection out (its own counts must not be narrowed by itself).
+  Xapian::Query filtered(const std::string* except) const {
+    std::vector<Xapian::Query> ands;
+    for (auto& [name, qs] : groups)
+      if (except == nullptr || name != *except) ands.emplace_back(Xapian::Query::OP_OR, qs.begin(), qs.end());
+    if (ands.empty()) return parsed.query;
+    return Xapian::Query(Xapian::Query::OP_FILTER, parsed.query, Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end()));
+  }
+};
+
+Result<Searcher::Prepared> Searcher::prepare(const SearchRequest& req) {
   if (req.query.size() > kMaxQueryBytes)
     return make_error(ErrorCode::kInvalidArgument, "query too long: " + std::to_string(req.query.size()) + " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
   if (req.size == 0 || req.size > kMaxPageSize)
@@ -331,22 +347,29 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   }
   auto parsed = parse_query(req.query, ctx);
   if (!parsed) return parsed.error();
-
-  std::map<std::string, std::vector<Xapian::Query>> groups;
+  Prepared p;
+  p.parsed = std::move(*parsed);
   for (const auto& f : req.filters) {
     auto q = filter_query(f, im.declared_facets);
     if (!q) return q.error();
-    groups[facet_alias(f.facet)].push_back(*q);
+    p.groups[facet_alias(f.facet)].push_back(*q);
   }
-  // The query with the selected facet values: values of one facet OR'ed, facets AND'ed; `except`
-  // leaves one facet's selection out (its own counts must not be narrowed by itself).
-  auto filtered = [&](const std::string* except) {
-    std::vector<Xapian::Query> ands;
-    for (auto& [name, qs] : groups)
-      if (except == nullptr || name != *except) ands.emplace_back(Xapian::Query::OP_OR, qs.begin(), qs.end());
-    if (ands.empty()) return parsed->query;
-    return Xapian::Query(Xapian::Query::OP_FILTER, parsed->query, Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end()));
-  };
+  return p;
+}
+
+Result<std::string> Searcher::xapian_query(const SearchRequest& req) {
+  auto prepared = prepare(req);
+  if (!prepared) return prepared.error();
+  return prepared->filtered(nullptr).serialise();
+}
+
+Result<SearchResult> Searcher::search(const SearchRequest& req) {
+  auto prepared = prepare(req);
+  if (!prepared) return prepared.error();
+  Impl& im = *impl_;
+  const ParsedQuery* parsed = &prepared->parsed;
+  const auto& groups = prepared->groups;
+  auto filtered = [&](const std::string* except) { return prepared->filtered(except); };
   Xapian::Query query = filtered(nullptr);
 
   SearchResult out;

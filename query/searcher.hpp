@@ -44,6 +44,7 @@ struct Hit {
   int rank = 0;           // 1-based over the whole result set
   double score = 0;
   std::string title;
+  std::vector<std::string> authors;
   std::string url;
   std::string path;
   std::string kind;
@@ -91,9 +92,8 @@ struct SearchResult {
 
 /// One document with everything the index stores about it.
 struct DocumentDetails {
-  Hit meta;                          // id, title, url, kind, organisation, language, year, facets
-  std::string format;                // pdf, html, markdown, text
-  std::vector<std::string> authors;
+  Hit meta;                          // id, title, authors, url, kind, organisation, language, year, facets
+  std::string format;                // pdf, html, markdown, text (authors: meta.authors)
   std::vector<std::string> concepts; // thesaurus concepts it mentions
   int pages = 0;                     // PDF pages
   std::string text;                  // the start of its text (up to kDocumentTextBytes)
@@ -120,6 +120,10 @@ class Searcher {
 
   Result<SearchResult> search(const SearchRequest& request);
 
+  /// The Xapian query `search` runs for a request (filters included), serialised with
+  /// Xapian::Query::serialise(): lets a benchmark time a bare Xapian match of the same query.
+  Result<std::string> xapian_query(const SearchRequest& request);
+
   /// A document by id. kNotFound when no document has that id.
   Result<DocumentDetails> document(std::string_view id);
 
@@ -141,6 +145,8 @@ class Searcher {
 
  private:
   struct Impl;
+  struct Prepared;
+  Result<Prepared> prepare(const SearchRequest& request);
   explicit Searcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -3,7 +3,7 @@
 # SECONDS (default 25) from a scratch copy of its seed corpus in fuzz/corpus/<target>/, so the
 # repository is never modified. Fails when a target crashes, leaks, breaks an invariant, times
 # out (-timeout) or exceeds its memory limit (-rss_limit_mb), printing the reproducer's path.
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (targets: html pdf query config query_string http)
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (targets: html markdown pdf query config query_string http)
 # PASSAGE_FUZZ_JOBS targets run at once (default: the number of cores, at most 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-25}
 shift || true
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(html pdf query config query_string http); fi
+if ((${#targets[@]} == 0)); then targets=(html markdown pdf query config query_string http); fi
 parallel=${PASSAGE_FUZZ_JOBS:-$(nproc)}
 ((parallel > 2)) && parallel=2
 

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh --tests
+# Browser-test tooling (playwright-core, pinned by tests/browser/package-lock.json); tests only.
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 cmake --preset dev >/dev/null
 cmake --build --preset dev --parallel "$(nproc)"
 ctest --preset dev --parallel "$(nproc)"

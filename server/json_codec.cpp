@@ -25,6 +25,7 @@ nlohmann::ordered_json to_json(const query::Hit& hit) {
   j["rank"] = hit.rank;
   j["score"] = hit.score;
   add_metadata(j, hit);
+  j["authors"] = hit.authors;
   j["snippet"] = hit.snippet_html;
   j["page"] = hit.page ? nlohmann::ordered_json(*hit.page) : nlohmann::ordered_json(nullptr);
   j["duplicates"] = hit.duplicates;
@@ -61,7 +62,7 @@ nlohmann::ordered_json to_json(const query::DocumentDetails& doc) {
   j["id"] = doc.meta.id;
   add_metadata(j, doc.meta);
   j["format"] = doc.format;
-  j["authors"] = doc.authors;
+  j["authors"] = doc.meta.authors;
   j["concepts"] = doc.concepts;
   j["pages"] = doc.pages;
   j["text"] = doc.text;

@@ -11,9 +11,10 @@
 
 #include "core/log.hpp"
 #include "server/http_errors.hpp"
-#include "server/index_html.hpp"
+#include "server/document_files.hpp"
 #include "server/json_codec.hpp"
 #include "server/query_string.hpp"
+#include "server/web_assets.hpp"
 
 namespace passage::server {
 namespace {
@@ -23,10 +24,13 @@ using Response = http::response<http::string_body>;
 
 constexpr std::string_view kAllowedMethods = "GET, HEAD, OPTIONS";
 constexpr std::string_view kServerName = "passage";
-// The page is self-contained: inline script and style, API calls to the same origin only.
+// The page loads only its own script and style and calls the API on the same origin.
 constexpr std::string_view kPageSecurityPolicy =
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'";
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+// Served document files (HTML among them) run no script and get an opaque origin.
+constexpr std::string_view kDocumentFileSecurityPolicy =
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";
 
 std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
@@ -170,13 +174,20 @@ Response health(const Request& req, const Target& target, query::Searcher& searc
   return json_response(req, http::status::ok, dump_json(body));
 }
 
-Response page(const Request& req) {
-  Response res{http::status::ok, req.version()};
-  res.set(http::field::content_type, "text/html; charset=utf-8");
-  res.set(http::field::cache_control, "no-cache");
-  res.set("Content-Security-Policy", kPageSecurityPolicy);
-  res.set("X-Frame-Options", "DENY");
-  res.body() = std::string(kIndexHtml);
+// One embedded file (web_assets.hpp), or 304 when the client's copy is current.
+Response asset(const Request& req, const WebAsset& asset) {
+  std::string_view if_none_match = sv(req[http::field::if_none_match]);
+  bool current = !if_none_match.empty() &&
+                 (if_none_match.find(asset.etag) != std::string_view::npos || if_none_match == "*");
+  Response res{current ? http::status::not_modified : http::status::ok, req.version()};
+  res.set(http::field::content_type, asset.content_type);
+  res.set(http::field::cache_control, asset.cache_control);
+  res.set(http::field::etag, asset.etag);
+  if (asset.path == "/") {
+    res.set("Content-Security-Policy", kPageSecurityPolicy);
+    res.set("X-Frame-Options", "DENY");
+  }
+  if (!current) res.body() = std::string(asset.body);
   return res;
 }
 
@@ -185,11 +196,18 @@ constexpr std::string_view kDocumentsPrefix = "/api/documents/";
 Response similar(const Request& req, const Target& target, std::string_view encoded_id,
                  query::Searcher& searcher);
 
-Response document(const Request& req, const Target& target, query::Searcher& searcher) {
+Response document_file(const Request& req, const Target& target, std::string_view encoded_id,
+                       query::Searcher& searcher, const HandlerOptions& options);
+
+Response document(const Request& req, const Target& target, query::Searcher& searcher,
+                  const HandlerOptions& options) {
   constexpr std::string_view kSimilar = "/similar";
+  constexpr std::string_view kFile = "/file";
   std::string_view rest = std::string_view(target.path).substr(kDocumentsPrefix.size());
   if (rest.size() > kSimilar.size() && rest.substr(rest.size() - kSimilar.size()) == kSimilar)
     return similar(req, target, rest.substr(0, rest.size() - kSimilar.size()), searcher);
+  if (rest.size() > kFile.size() && rest.substr(rest.size() - kFile.size()) == kFile)
+    return document_file(req, target, rest.substr(0, rest.size() - kFile.size()), searcher, options);
   if (!target.params.empty()) {
     return domain_error(req, invalid("unknown parameter '" + target.params.front().first + "'"));
   }
@@ -217,6 +235,31 @@ Response similar(const Request& req, const Target& target, std::string_view enco
   return json_response(req, http::status::ok, dump_json(to_json(*r)));
 }
 
+// The original file of a document (a PDF opens in the browser's viewer; HTML is sandboxed).
+Response document_file(const Request& req, const Target& target, std::string_view encoded_id,
+                       query::Searcher& searcher, const HandlerOptions& options) {
+  if (!target.params.empty()) {
+    return domain_error(req, invalid("unknown parameter '" + target.params.front().first + "'"));
+  }
+  Result<std::string> id = percent_decode(encoded_id, false);
+  if (!id) return domain_error(req, id.error());
+  if (!valid_utf8(*id)) return domain_error(req, invalid("the document id is not valid UTF-8"));
+  Result<query::DocumentDetails> doc = searcher.document(*id);
+  if (!doc) return domain_error(req, doc.error());
+  Result<DocumentFile> file = read_document_file(doc->meta.path, options.document_roots);
+  if (!file) return domain_error(req, file.error());
+  Response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, file->content_type);
+  res.set(http::field::cache_control, "no-cache");
+  res.set("Content-Security-Policy", kDocumentFileSecurityPolicy);
+  // Only printable ASCII in the quoted filename; other bytes become '_'.
+  std::string name;
+  for (unsigned char c : file->filename) name += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+  res.set(http::field::content_disposition, "inline; filename=\"" + name + "\"");
+  res.body() = std::move(file->body);
+  return res;
+}
+
 Response suggest(const Request& req, const Target& target, query::Searcher& searcher) {
   std::string q;
   std::size_t size = 10;
@@ -239,10 +282,10 @@ Response suggest(const Request& req, const Target& target, query::Searcher& sear
   return json_response(req, http::status::ok, dump_json(to_json(q, *s)));
 }
 
-enum class Route { kNone, kPage, kSearch, kHealth, kDocument, kSuggest };
+enum class Route { kNone, kAsset, kSearch, kHealth, kDocument, kSuggest };
 
 Route route(std::string_view path) {
-  if (path == "/" || path == "/index.html") return Route::kPage;
+  if (find_web_asset(path) != nullptr) return Route::kAsset;
   if (path == "/api/search") return Route::kSearch;
   if (path == "/api/suggest") return Route::kSuggest;
   if (path == "/healthz") return Route::kHealth;
@@ -311,14 +354,14 @@ Response dispatch(const Request& req, query::Searcher& searcher, const HandlerOp
     }
   }
   switch (r) {
-    case Route::kPage:
-      return page(req);
+    case Route::kAsset:
+      return asset(req, *find_web_asset(target->path));
     case Route::kSearch:
       return search(req, *target, searcher);
     case Route::kHealth:
       return health(req, *target, searcher);
     case Route::kDocument:
-      return document(req, *target, searcher);
+      return document(req, *target, searcher, options);
     case Route::kSuggest:
       return suggest(req, *target, searcher);
     case Route::kNone:
@@ -345,7 +388,7 @@ Response handle_request(const Request& req, query::Searcher& searcher,
                          req.version(), req.keep_alive());
   }
   add_common_headers(req, res, options);
-  if (res.result() == http::status::no_content) {
+  if (res.result() == http::status::no_content || res.result() == http::status::not_modified) {
     res.body().clear();
     res.content_length(boost::none);
     res.chunked(false);

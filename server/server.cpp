@@ -93,6 +93,7 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions options) {
     impl->searchers.push_back(std::move(*searcher));
   }
   impl->context.handler.cors_origins = options.cors_origins;
+  impl->context.handler.document_roots = options.document_roots;
   impl->context.searcher = &current_searcher;
 
   Result<tcp::endpoint> endpoint = resolve_bind(impl->ioc, options.bind, options.port);

@@ -23,6 +23,7 @@ struct ServerOptions {
   unsigned short port = 8080;             // 0 = pick a free port
   unsigned threads = 0;                   // 0 = hardware concurrency
   std::vector<std::string> cors_origins;  // allowed Origins for CORS ("*" allowed)
+  std::vector<std::filesystem::path> document_roots;  // files served by /api/documents/{id}/file
 };
 
 class Server {

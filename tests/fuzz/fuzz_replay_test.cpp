@@ -42,6 +42,7 @@ void replay(const char* target, Target run) {
 }  // namespace
 
 TEST_CASE("fuzz replay: html", "[fuzz]") { replay("html", passage::fuzz::html_extract); }
+TEST_CASE("fuzz replay: markdown", "[fuzz]") { replay("markdown", passage::fuzz::markdown_extract); }
 TEST_CASE("fuzz replay: pdf", "[fuzz]") { replay("pdf", passage::fuzz::pdf_extract); }
 TEST_CASE("fuzz replay: query", "[fuzz]") { replay("query", passage::fuzz::query_parse); }
 TEST_CASE("fuzz replay: config", "[fuzz]") { replay("config", passage::fuzz::corpus_config); }
