@@ -58,7 +58,7 @@ std::string declared_charset(std::string_view bytes) {
 
 std::string html_to_utf8(std::string_view bytes) {
   std::string_view body = strip_utf8_bom(bytes);
-  if (is_valid_utf8(body)) return std::string(body);
+  if (analysis::is_valid_utf8(body)) return std::string(body);
   if (bytes.size() >= 2 && (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")) {
     return decode_to_utf8(bytes);
   }

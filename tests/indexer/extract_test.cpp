@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/analysis/normalize.hpp"
 #include "indexer/extract/charset.hpp"
 #include "indexer/extract/extractor.hpp"
 #include "indexer/extract/field_cleanup.hpp"
@@ -62,7 +63,7 @@ void check(const Extracted& e, const Expect& x) {
   if (x.pdf_url) CHECK(e.pdf_url == *x.pdf_url);
   for (const std::string& s : x.has) CHECK(contains(e.text, s));
   for (const std::string& s : x.has_not) CHECK_FALSE(contains(e.text, s));
-  CHECK(ix::is_valid_utf8(e.text));
+  CHECK(passage::analysis::is_valid_utf8(e.text));
 }
 
 }  // namespace
@@ -364,7 +365,7 @@ TEST_CASE("HTML in legacy charsets is converted to UTF-8", "[extract][html]") {
       auto r = ix::extract_html(row.html);
       REQUIRE(r);
       CHECK(r->text == row.text);
-      CHECK(ix::is_valid_utf8(r->text));
+      CHECK(passage::analysis::is_valid_utf8(r->text));
     }
   }
 }
@@ -605,7 +606,7 @@ TEST_CASE("plain text: encodings, line ends and title", "[extract][text]") {
       REQUIRE(r);
       CHECK(r->text == row.text);
       CHECK(r->title == row.title);
-      CHECK(ix::is_valid_utf8(r->text));
+      CHECK(passage::analysis::is_valid_utf8(r->text));
       CHECK(r->pages == 0);
     }
   }
@@ -783,7 +784,7 @@ TEST_CASE("years, whitespace and UTF-8 validity", "[extract][rules]") {
   };
   for (const Utf8Row& row : utf8) {
     INFO(row.bytes);
-    CHECK(ix::is_valid_utf8(row.bytes) == row.valid);
+    CHECK(passage::analysis::is_valid_utf8(row.bytes) == row.valid);
   }
 }
 
@@ -805,8 +806,8 @@ TEST_CASE("every document of the shared corpus extracts", "[extract][corpus][slo
     auto r = ix::extract_file(entry.path());
     REQUIRE(r);
     CHECK_FALSE(r->text.empty());
-    CHECK(ix::is_valid_utf8(r->text));
-    CHECK(ix::is_valid_utf8(r->title));
+    CHECK(passage::analysis::is_valid_utf8(r->text));
+    CHECK(passage::analysis::is_valid_utf8(r->title));
     CHECK(r->page_offsets.size() == static_cast<std::size_t>(r->pages));
     ++files;
     pdf_pages += static_cast<std::size_t>(r->pages);
