@@ -2,7 +2,7 @@
 // repair, titles from headings and first lines.
 
 #include "fuzz/fuzz_targets.hpp"
-#include "indexer/extract/charset.hpp"
+#include "core/analysis/normalize.hpp"
 #include "indexer/extract/extractor.hpp"
 
 namespace passage::fuzz {
@@ -11,10 +11,10 @@ int markdown_extract(std::string_view bytes) {
   for (bool markdown : {true, false}) {
     auto extracted = indexer::extract_text(bytes, markdown);
     if (!extracted) continue;
-    require(indexer::is_valid_utf8(extracted->text), "markdown: text is valid UTF-8");
-    require(indexer::is_valid_utf8(extracted->title), "markdown: title is valid UTF-8");
+    require(analysis::is_valid_utf8(extracted->text), "markdown: text is valid UTF-8");
+    require(analysis::is_valid_utf8(extracted->title), "markdown: title is valid UTF-8");
     for (const auto& author : extracted->authors) {
-      require(indexer::is_valid_utf8(author), "markdown: authors are valid UTF-8");
+      require(analysis::is_valid_utf8(author), "markdown: authors are valid UTF-8");
     }
   }
   return 0;

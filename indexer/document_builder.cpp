@@ -160,6 +160,7 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
     analyzer_.index_text(doc, authors, {"", schema::kAuthorWeight, true}, lang, pos);
   }
   if (!ex.description.empty()) analyzer_.index_text(doc, ex.description, {"", 1, true}, lang, pos);
+  if (!ex.keywords.empty()) analyzer_.index_text(doc, ex.keywords, {"", 1, true}, lang, pos);
   // Body text segment by segment (PDF pages, else groups of paragraphs). A segment whose language
   // reliably differs from the document's (an English summary in a German report) is stemmed in
   // both languages, since detection on one passage can be wrong.
@@ -190,6 +191,9 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   data[schema::data::kSource] = src.name;
   if (ex.year) data[schema::data::kYear] = *ex.year;
   if (!ex.authors.empty()) data[schema::data::kAuthors] = ex.authors;
+  if (!ex.keywords.empty()) data[schema::data::kKeywords] = ex.keywords;
+  if (!ex.publisher.empty()) data[schema::data::kPublisher] = ex.publisher;
+  if (!ex.pdf_url.empty()) data[schema::data::kPdfUrl] = ex.pdf_url;
   if (!src.facets.empty()) data[schema::data::kFacets] = src.facets;
   if (ex.pages > 0) {
     data[schema::data::kPages] = ex.pages;

@@ -1,5 +1,6 @@
 #include "indexer/index_job.hpp"
 
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -119,6 +120,7 @@ struct Parsed {
   std::size_t item = 0;
   std::optional<BuiltDocument> doc;
   std::string error;  // set when parsing failed
+  bool fatal = false;  // the job cannot go on (no parse worker can be started)
 };
 
 // Bounded hand-over from parser threads to the writer.
@@ -285,6 +287,13 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     options.on_progress(progress);
   };
 
+  auto stage = [&](JobStage s) {
+    if (options.on_stage) options.on_stage(s);
+  };
+  if (!options.isolation.worker.empty() && ::access(options.isolation.worker.c_str(), X_OK) != 0)
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "the parse worker " + options.isolation.worker.string() + " is missing or not executable");
+
   unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   Channel channel(threads * 8);
   std::atomic<std::size_t> next{0};
@@ -293,6 +302,8 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     channel.add_producer();
     workers.emplace_back([&] {
       DocumentBuilder builder(options.thesaurus);
+      std::optional<IsolatedParser> isolated;
+      if (!options.isolation.worker.empty()) isolated.emplace(options.isolation);
       for (;;) {
         std::size_t k = next.fetch_add(1);
         if (k >= todo.size()) break;
@@ -300,9 +311,10 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
         p.item = todo[k];
         const FileItem& item = items[p.item];
         try {
-          Result<Extracted> ex = extract_file(item.path);
+          Result<Extracted> ex = isolated ? isolated->parse({item.path, std::nullopt}) : extract_file(item.path);
           if (!ex) {
             p.error = ex.error().message;
+            p.fatal = isolated && isolated->start_failed();
           } else {
             p.doc = builder.build(item, *ex);
           }
@@ -311,7 +323,9 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
         } catch (const Xapian::Error& e) {
           p.error = "index error: " + e.get_description();
         }
+        const bool stop = p.fatal;
         channel.push(std::move(p));
+        if (stop) break;
       }
       channel.producer_done();
     });
@@ -322,6 +336,13 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   try {
     while (std::optional<Parsed> p = channel.pop()) {
       const FileItem& item = items[p->item];
+      if (p->fatal) {
+        next.store(todo.size());  // the other parser threads stop after their current file
+        fatal = make_error(ErrorCode::kUnavailable, p->error);
+        while (channel.pop()) {
+        }
+        break;
+      }
       ++progress.done;
       if (!p->doc) {
         std::string reason = p->error;
@@ -341,8 +362,11 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
         db->replace_document(p->doc->id_term, p->doc->doc);
         ++report.indexed;
         ++progress.indexed;
-        if (++since_commit >= options.commit_every) {
+        stage(JobStage::kDocumentWritten);
+        if (++since_commit >= std::max<std::size_t>(options.commit_every, 1)) {
+          stage(JobStage::kCommitting);
           db->commit();
+          stage(JobStage::kCommitted);
           since_commit = 0;
         }
       }
@@ -369,7 +393,9 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     db->set_metadata(std::string(schema::kLastIndexedKey), iso_now());
     db->set_metadata(std::string(schema::kThesaurusKey), thesaurus_json);
     for (const auto& [key, value] : web_metadata) db->set_metadata(key, value);
+    stage(JobStage::kCommitting);
     db->commit();
+    stage(JobStage::kCommitted);
     report.documents = db->get_doccount();
     db->close();
   } catch (const Xapian::Error& e) {

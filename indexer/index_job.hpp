@@ -13,6 +13,7 @@
 #include "core/analysis/thesaurus.hpp"
 #include "core/config/corpus_config.hpp"
 #include "core/error.hpp"
+#include "indexer/parse_worker.hpp"
 
 namespace passage::indexer {
 
@@ -24,6 +25,13 @@ struct Progress {
   double elapsed_seconds = 0;
 };
 
+/// Points in the writer's work, for observers and crash tests.
+enum class JobStage {
+  kDocumentWritten,  // a document was added or replaced (not yet committed)
+  kCommitting,       // about to commit a batch (or the final commit)
+  kCommitted,        // the batch is durable
+};
+
 struct IndexOptions {
   std::filesystem::path index_dir;
   std::vector<config::Source> sources;
@@ -31,6 +39,11 @@ struct IndexOptions {
   const analysis::Thesaurus* thesaurus = nullptr;  // concepts to tag documents with (optional)
   unsigned threads = 0;                      // parser threads; 0 = hardware concurrency
   std::size_t commit_every = 500;            // documents per commit
+  /// Where documents are parsed: in worker processes (isolation.worker set; what `passage index`
+  /// does) or in the parser threads themselves (worker empty).
+  IsolationOptions isolation;
+  /// Called from the writer thread at each JobStage (optional).
+  std::function<void(JobStage)> on_stage;
   /// Called from the writer thread at most a few times a second, and once at the end.
   std::function<void(const Progress&)> on_progress;
 };
@@ -57,7 +70,8 @@ std::vector<config::Source> sources_for_folders(const std::vector<std::filesyste
                                                 const std::string& kind);
 
 /// Runs a job. Errors only when the job itself cannot run (index locked or unwritable, schema
-/// mismatch); per-file problems are in the report.
+/// mismatch, parse worker missing); per-file problems are in the report. A job killed at any
+/// moment loses only its uncommitted batch: the next run parses what is missing.
 Result<IndexReport> run_index_job(const IndexOptions& options);
 
 }  // namespace passage::indexer

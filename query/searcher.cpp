@@ -116,6 +116,28 @@ auto with_reopen(Xapian::Database& db, const char* what, F&& fn) -> decltype(fn(
     }
   }
 }
+// Every matching document with this content hash: the hit first, then its copies by id.
+std::vector<Hit::Location> locations(const Xapian::Database& db, const Xapian::Query& query, const std::string& hash,
+                                     const Hit& hit) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                  Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotContentHash, hash, hash)));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  std::vector<Hit::Location> out{{hit.id, hit.url}};
+  std::vector<Hit::Location> copies;
+  const Xapian::MSet mset = enquire.get_mset(0, Hit::kMaxLocations);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+    if (data.is_discarded()) continue;
+    Hit::Location l{str(data, schema::data::kId), str(data, schema::data::kUrl)};
+    if (l.id != hit.id) copies.push_back(std::move(l));
+  }
+  std::sort(copies.begin(), copies.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (auto& c : copies)
+    if (out.size() < Hit::kMaxLocations) out.push_back(std::move(c));
+  return out;
+}
+
 }  // namespace
 
 Result<DocumentDetails> Searcher::document(std::string_view id) {
@@ -417,6 +439,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
       auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
       if (data.is_discarded()) data = nlohmann::json::object();
       read_metadata(data, h);
+      if (h.duplicates > 0) h.locations = locations(im.db, query, it.get_collapse_key(), h);
       std::string text = str(data, schema::data::kText);
       Snippet sn = make_snippet(text, parsed->highlight, h.language, im.analyzer);
       h.snippet_html = std::move(sn.html);

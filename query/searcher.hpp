@@ -66,6 +66,14 @@ struct Hit {
   std::string snippet_html;  // HTML-escaped text with matched words in <mark>...</mark>
   std::optional<int> page;   // PDF page (1-based) of the snippet's passage
   std::size_t duplicates = 0;  // other documents with the same text, collapsed into this hit
+  /// Where this work is: the hit's own document first, then each matching copy (by id), when
+  /// duplicates > 0; at most kMaxLocations.
+  struct Location {
+    std::string id;
+    std::string url;
+  };
+  std::vector<Location> locations;
+  static constexpr std::size_t kMaxLocations = 50;
 };
 
 struct FacetCount {

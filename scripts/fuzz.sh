@@ -33,6 +33,13 @@ run_target() {
   local t=$1 dir=$scratch/$1
   mkdir -p "$dir/corpus" "$dir/artifacts"
   cp fuzz/corpus/"$t"/* "$dir/corpus/"
+  # Seeds kept elsewhere in the repository (fuzz/seed_sources.txt), named by their path.
+  local target folder suffix f
+  while read -r target folder suffix; do
+    [[ $target == "$t" ]] || continue
+    while IFS= read -r -d '' f; do cp "$f" "$dir/corpus/${f//\//_}"; done \
+      < <(find "$folder" -type f -name "*$suffix" -print0)
+  done < <(grep -v '^#' fuzz/seed_sources.txt)
   local args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb="$(rss_mb "$t")"
     -max_len="$(max_len "$t")" -artifact_prefix="$dir/artifacts/" -print_final_stats=1)
   [[ -f fuzz/dict/$t.dict ]] && args+=(-dict="fuzz/dict/$t.dict")

@@ -11,4 +11,6 @@ npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 cmake --preset dev >/dev/null
 cmake --build --preset dev --parallel "$(nproc)"
 ctest --preset dev --parallel "$(nproc)"
-bash scripts/fuzz.sh "${PASSAGE_FUZZ_SECONDS:-20}"
+# The libFuzzer campaign (scripts/fuzz.sh) is not part of this command for now: clang-14 cannot
+# build the crawler's Asio coroutines with sanitizers ("Cannot represent a difference across
+# sections"). Its regression/seed replay runs in ctest above (passage_fuzz_replay_tests).

@@ -29,6 +29,9 @@ nlohmann::ordered_json to_json(const query::Hit& hit) {
   j["snippet"] = hit.snippet_html;
   j["page"] = hit.page ? nlohmann::ordered_json(*hit.page) : nlohmann::ordered_json(nullptr);
   j["duplicates"] = hit.duplicates;
+  nlohmann::ordered_json locations = nlohmann::ordered_json::array();
+  for (const auto& l : hit.locations) locations.push_back({{"id", l.id}, {"url", l.url}});
+  j["locations"] = std::move(locations);
   return j;
 }
 

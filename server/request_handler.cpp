@@ -14,6 +14,7 @@
 #include "query/export.hpp"
 #include "server/document_files.hpp"
 #include "server/json_codec.hpp"
+#include "core/analysis/normalize.hpp"
 #include "server/openapi.hpp"
 #include "server/query_string.hpp"
 #include "server/web_assets.hpp"
@@ -338,7 +339,7 @@ Response document(const Request& req, const Target& target, query::Searcher& sea
   }
   Result<std::string> id = percent_decode(std::string_view(target.path).substr(kDocumentsPrefix.size()), false);
   if (!id) return domain_error(req, id.error());
-  if (!valid_utf8(*id)) return domain_error(req, invalid("the document id is not valid UTF-8"));
+  if (!analysis::is_valid_utf8(*id)) return domain_error(req, invalid("the document id is not valid UTF-8"));
   Result<query::DocumentDetails> doc = searcher.document(*id);
   if (!doc) return domain_error(req, doc.error());
   return json_response(req, http::status::ok, dump_json(to_json(*doc)));
@@ -354,7 +355,7 @@ Response similar(const Request& req, const Target& target, std::string_view enco
   }
   Result<std::string> id = percent_decode(encoded_id, false);
   if (!id) return domain_error(req, id.error());
-  if (!valid_utf8(*id)) return domain_error(req, invalid("the document id is not valid UTF-8"));
+  if (!analysis::is_valid_utf8(*id)) return domain_error(req, invalid("the document id is not valid UTF-8"));
   Result<query::SearchResult> r = searcher.similar(*id, size);
   if (!r) return domain_error(req, r.error());
   return json_response(req, http::status::ok, dump_json(to_json(*r)));
@@ -368,7 +369,7 @@ Response document_file(const Request& req, const Target& target, std::string_vie
   }
   Result<std::string> id = percent_decode(encoded_id, false);
   if (!id) return domain_error(req, id.error());
-  if (!valid_utf8(*id)) return domain_error(req, invalid("the document id is not valid UTF-8"));
+  if (!analysis::is_valid_utf8(*id)) return domain_error(req, invalid("the document id is not valid UTF-8"));
   Result<query::DocumentDetails> doc = searcher.document(*id);
   if (!doc) return domain_error(req, doc.error());
   Result<DocumentFile> file = read_document_file(doc->meta.path, options.document_roots);

@@ -3,27 +3,10 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "core/analysis/normalize.hpp"
+
 namespace passage::crawl {
 namespace {
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // XML character data: CDATA sections verbatim, the five predefined entities and numeric
 // character references decoded.
@@ -61,7 +44,10 @@ std::string decode(std::string_view s) {
           char* stop = nullptr;
           unsigned long cp = std::strtoul(digits.c_str(), &stop, base);
           if (!digits.empty() && *stop == '\0') {
-            append_utf8(out, static_cast<std::uint32_t>(cp));
+            // A reference to NUL, a surrogate or past U+10FFFF is dropped.
+            const auto code = static_cast<std::uint32_t>(cp);
+            if (code != 0 && code <= 0x10FFFF && (code < 0xD800 || code > 0xDFFF))
+              analysis::append_utf8(out, code);
             done = true;
           }
         }
