@@ -23,7 +23,21 @@ struct IndexArgs {
   bool quiet = false;
   std::string source;
   bool json = false;
+  std::size_t commit_every = 500;
+  std::string parse_worker;
+  bool in_process = false;
+  double parse_timeout = 60;
+  unsigned parse_cpu = 30;
+  std::size_t parse_memory = 1024;
 };
+
+// passage-parse-worker beside this executable.
+std::filesystem::path default_parse_worker() {
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "passage-parse-worker";
+  return self.parent_path() / "passage-parse-worker";
+}
 
 void print_progress(const indexer::Progress& p) {
   double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.done) / p.elapsed_seconds : 0;
@@ -39,7 +53,7 @@ nlohmann::json report_json(const indexer::IndexReport& r) {
     for (const auto& p : v) a.push_back({{"path", p.path}, {"reason", p.reason}});
     return a;
   };
-  return {{"found", r.found},        {"indexed", r.indexed},         {"unchanged", r.unchanged},
+  return {{"found", r.found},        {"fetched", r.fetched},         {"indexed", r.indexed},         {"unchanged", r.unchanged},
           {"deleted", r.deleted},    {"failed", items(r.failed)},    {"skipped", items(r.skipped)},
           {"documents", r.documents}, {"seconds", r.seconds}};
 }
@@ -60,9 +74,23 @@ Command add_index_command(CLI::App& app) {
   cmd->add_option("--source", a->source, "Index only this source of the config (its vanished files are deleted, other sources are left alone)");
   cmd->add_flag("--json", a->json,
                 "Machine-readable output on stdout: {\"progress\":{...}} lines while running, then one {\"report\":{...}} line");
+  cmd->add_option("--commit-every", a->commit_every, "Documents per commit")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--parse-timeout", a->parse_timeout, "Wall-clock seconds a document may take to parse")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--parse-cpu", a->parse_cpu, "CPU seconds a document may take to parse (0: no limit)")->capture_default_str();
+  cmd->add_option("--parse-memory", a->parse_memory, "Megabytes a parser may use for one document (0: no limit)")->capture_default_str();
+  cmd->add_option("--parse-worker", a->parse_worker, "The parse worker executable (default: passage-parse-worker beside passage)");
+  cmd->add_flag("--in-process", a->in_process, "Parse in this process instead of isolated workers (faster start, no protection)");
   return [a]() -> int {
     indexer::IndexOptions opts;
     opts.threads = a->threads;
+    opts.commit_every = a->commit_every;
+    if (!a->in_process) {
+      opts.isolation.worker = a->parse_worker.empty() ? default_parse_worker() : std::filesystem::path(a->parse_worker);
+      opts.isolation.timeout = std::chrono::milliseconds(static_cast<long long>(a->parse_timeout * 1000));
+      opts.isolation.limits.cpu_seconds = a->parse_cpu;
+      opts.isolation.limits.memory_mb = a->parse_memory;
+    }
     // `passage index corpus.toml` is the same as `passage index --config corpus.toml`.
     if (a->config.empty() && a->folders.size() == 1 && std::filesystem::path(a->folders[0]).extension() == ".toml") {
       a->config = a->folders[0];
@@ -107,7 +135,8 @@ Command add_index_command(CLI::App& app) {
     } else {
       if (tty) std::fprintf(stderr, "\n");
       std::cout << "Indexed into " << opts.index_dir.string() << " in " << r.seconds << " s\n"
-                << "  found " << r.found << ", indexed " << r.indexed << ", unchanged " << r.unchanged << ", deleted "
+                << "  found " << r.found << (r.fetched > 0 ? ", fetched " + std::to_string(r.fetched) : std::string())
+                << ", indexed " << r.indexed << ", unchanged " << r.unchanged << ", deleted "
                 << r.deleted << ", skipped " << r.skipped.size() << ", failed " << r.failed.size() << "\n"
                 << "  documents in index: " << r.documents << "\n";
       for (const auto& f : r.failed) std::cout << "  failed: " << f.path << ": " << f.reason << "\n";

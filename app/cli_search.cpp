@@ -1,8 +1,12 @@
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "app/commands.hpp"
+#include "query/export.hpp"
 #include "query/searcher.hpp"
 #include "server/json_codec.hpp"
+#include "server/query_string.hpp"
 
 namespace passage::app {
 namespace {
@@ -15,6 +19,7 @@ struct SearchArgs {
   std::size_t size = 10;
   std::string sort = "relevance";
   bool json = false;
+  std::string format = "text";
   bool no_expand = false;
   std::vector<std::string> words;
 };
@@ -41,10 +46,14 @@ Command add_search_command(CLI::App& app) {
   cmd->add_option("--page", a->page, "Result page (1-based)")->capture_default_str();
   cmd->add_option("--size", a->size, "Results per page")->capture_default_str();
   cmd->add_option("--sort", a->sort, "relevance or date")->check(CLI::IsMember({"relevance", "date"}))->capture_default_str();
-  cmd->add_flag("--json", a->json, "Print the result as JSON (the HTTP API's shape)");
+  cmd->add_flag("--json", a->json, "Print the result as JSON (the HTTP API's shape); same as --format json");
+  CLI::Option* size_option = cmd->get_option("--size");
+  cmd->add_option("--format", a->format, "text, json, or an export: bibtex, ris, csljson, csv, atom (default size 100, at most 1000)")
+      ->check(CLI::IsMember({"text", "json", "bibtex", "ris", "csljson", "csv", "atom"}))
+      ->capture_default_str();
   cmd->add_flag("--no-expand", a->no_expand, "Do not expand concept labels to other languages");
   cmd->add_option("query", a->words, "The query (see README: words, \"phrases\", AND/OR/NOT, field:value, year:2015..2020)");
-  return [a]() -> int {
+  return [a, size_option, cmd]() -> int {
     auto searcher = query::Searcher::open(a->index).value_or_throw();
     query::SearchRequest req;
     for (std::size_t i = 0; i < a->words.size(); ++i) req.query += (i ? " " : "") + a->words[i];
@@ -56,15 +65,27 @@ Command add_search_command(CLI::App& app) {
       if (comma > start) req.languages.push_back(a->lang.substr(start, comma - start));
       start = comma + 1;
     }
+    std::optional<query::ExportFormat> format = query::export_format(a->format);
     req.page = a->page;
-    req.size = a->size;
+    req.size = format && size_option->count() == 0 ? query::kDefaultExportSize : a->size;
+    if (format) req.max_size = query::kMaxExportSize;
     req.sort = a->sort == "date" ? query::SortOrder::kDate : query::SortOrder::kRelevance;
+    // A feed lists the newest documents first unless another order is asked for.
+    if (format == query::ExportFormat::kAtom && cmd->get_option("--sort")->count() == 0) req.sort = query::SortOrder::kDate;
     req.expand_concepts = !a->no_expand;
     query::SearchResult r = searcher->search(req).value_or_throw();
-    if (a->json) {
+    if (format) {
+      query::FeedInfo feed;
+      feed.id = "file://" + std::filesystem::absolute(a->index).string() + "?q=" + server::percent_encode(r.query);
+      feed.updated = searcher->last_indexed();
+      std::cout << query::export_results(r, *format, feed);
+      return 0;
+    }
+    if (a->json || a->format == "json") {
       std::cout << server::dump_json(server::to_json(r)) << "\n";
       return 0;
     }
+    if (r.did_you_mean) std::cout << "Did you mean: " << *r.did_you_mean << "\n";
     std::cout << r.total << (r.total == 1 ? " document matches" : " documents match");
     if (!r.query.empty()) std::cout << " \"" << r.query << "\"";
     std::cout << " (page " << r.page << ")";

@@ -19,6 +19,7 @@ struct ServeArgs {
   unsigned threads = 0;
   double read_timeout = 15;
   std::vector<std::string> cors;
+  std::vector<std::string> document_roots;
 };
 
 // The admin token: $PASSAGE_ADMIN_TOKEN, else the variable named by [server] admin_token_env,
@@ -47,6 +48,9 @@ Command add_serve_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(0.1, 3600.0));
   cmd->add_option("--cors-origin", a->cors, "Origin allowed to call the API from a browser (repeatable, * for any; adds to [server] cors_origins)");
+  cmd->add_option("--document-root", a->document_roots,
+                  "Folder whose indexed files the page may open via /api/documents/{id}/file (repeatable)")
+      ->check(CLI::ExistingDirectory);
   return [a]() -> int {
     // Block SIGINT/SIGTERM in every thread; a dedicated thread waits for them and stops the server.
     sigset_t set;
@@ -78,6 +82,7 @@ Command add_serve_command(CLI::App& app) {
     opts.read_timeout = std::chrono::milliseconds(static_cast<long>(a->read_timeout * 1000));
     opts.cors_origins = settings.cors_origins;
     opts.cors_origins.insert(opts.cors_origins.end(), a->cors.begin(), a->cors.end());
+    opts.document_roots.assign(a->document_roots.begin(), a->document_roots.end());
     opts.admin_token = admin_token(settings);
     const std::string index_text = opts.index_dir.string();
     const bool admin = !opts.admin_token.empty();

@@ -1,5 +1,7 @@
 #include "core/schema.hpp"
 
+#include <vector>
+
 #include "core/analysis/normalize.hpp"
 
 namespace passage::schema {
@@ -55,6 +57,35 @@ bool version_compatible(const Xapian::Database& db, std::string* found) {
   std::string v = db.get_metadata(std::string(kSchemaVersionKey));
   if (found != nullptr) *found = v;
   return v.empty() || v == std::to_string(kSchemaVersion);
+}
+
+std::string web_signature(const WebSignature& s) {
+  std::string out = "http";
+  for (const std::string* part : {&s.etag, &s.last_modified, &s.body_hash}) {
+    out.push_back(kUnitSeparator);
+    out += *part;
+  }
+  out.push_back(kUnitSeparator);
+  out += std::to_string(s.depth);
+  return out;
+}
+
+std::optional<WebSignature> parse_web_signature(std::string_view signature) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= signature.size(); ++i) {
+    if (i == signature.size() || signature[i] == kUnitSeparator) {
+      parts.push_back(signature.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (parts.size() != 5 || parts[0] != "http") return std::nullopt;
+  WebSignature s{std::string(parts[1]), std::string(parts[2]), std::string(parts[3]), 0};
+  for (char c : parts[4]) {
+    if (c < '0' || c > '9' || s.depth > 100000) return std::nullopt;
+    s.depth = s.depth * 10 + (c - '0');
+  }
+  return s;
 }
 
 }  // namespace passage::schema

@@ -22,6 +22,9 @@ inline constexpr std::string_view kDeclaredFacetsKey = "passage.facets";
 inline constexpr std::string_view kLastIndexedKey = "passage.last_indexed";
 /// Index metadata: the concept thesaurus used at index time (JSON), so queries expand alike.
 inline constexpr std::string_view kThesaurusKey = "passage.thesaurus";
+/// Index metadata, one key per web source (key prefix + source name): the crawl frontier, URLs
+/// found but not indexed yet (not reached, or failed for a while), as JSON [[url, depth], ...].
+inline constexpr std::string_view kCrawlFrontierKeyPrefix = "passage.crawl_frontier.";
 
 // ---- Term prefixes --------------------------------------------------------------------------
 inline constexpr std::string_view kIdPrefix = "Q";        // unique document id (boolean)
@@ -39,7 +42,8 @@ inline constexpr Xapian::valueno kSlotLanguage = 2;
 inline constexpr Xapian::valueno kSlotYear = 3;         // decimal year, e.g. "2019"
 inline constexpr Xapian::valueno kSlotExtraFacets = 4;  // name US value RS name US value ...
 inline constexpr Xapian::valueno kSlotSource = 5;       // corpus-config source name
-inline constexpr Xapian::valueno kSlotSignature = 6;    // size:mtime of the file, for reindexing
+inline constexpr Xapian::valueno kSlotSignature = 6;    // what tells a change: see web_signature
+
 inline constexpr Xapian::valueno kSlotConcepts = 7;     // concept ids, RS-separated
 inline constexpr Xapian::valueno kSlotContentHash = 8;  // hash of the body text: duplicates collapse
 
@@ -94,6 +98,9 @@ inline constexpr std::string_view kOrganisation = "organisation";
 inline constexpr std::string_view kLanguage = "language";
 inline constexpr std::string_view kYear = "year";
 inline constexpr std::string_view kAuthors = "authors";
+inline constexpr std::string_view kKeywords = "keywords";
+inline constexpr std::string_view kPublisher = "publisher";
+inline constexpr std::string_view kPdfUrl = "pdf_url";  // an HTML landing page's PDF
 inline constexpr std::string_view kSource = "source";
 inline constexpr std::string_view kFacets = "facets";  // object: declared facet name -> value
 inline constexpr std::string_view kPages = "pages";
@@ -136,6 +143,20 @@ constexpr bool slots_unique() {
 }  // namespace detail
 static_assert(detail::prefixes_unique(), "two schema prefixes are equal");
 static_assert(detail::slots_unique(), "two schema value slots are equal");
+
+// ---- Change signatures (kSlotSignature) ------------------------------------------------------
+/// A file's signature is "size:mtime". A web page's holds its HTTP validators, for a conditional
+/// GET on the next crawl, and what else the crawler needs again: "http" US etag US last-modified
+/// US body hash US link depth. Equal signatures mean the same content.
+struct WebSignature {
+  std::string etag;           // ETag header, verbatim (quotes and W/ kept)
+  std::string last_modified;  // Last-Modified header, verbatim
+  std::string body_hash;      // hash of the body, so a server without validators still compares
+  int depth = 0;              // link hops from a seed or sitemap entry when last fetched
+};
+std::string web_signature(const WebSignature& s);
+/// Parses a web page's signature; nullopt for a file's signature or junk.
+std::optional<WebSignature> parse_web_signature(std::string_view signature);
 
 /// Checks the schema version stored in an index. An empty index (no version yet) is accepted.
 bool version_compatible(const Xapian::Database& db, std::string* found = nullptr);

@@ -8,6 +8,7 @@
 namespace passage::fuzz {
 
 int html_extract(std::string_view bytes);   // indexer::extract_html
+int markdown_extract(std::string_view bytes);  // indexer::extract_text (front matter, Markdown, text)
 int pdf_extract(std::string_view bytes);    // indexer::extract_pdf (what the PDF worker runs)
 int query_parse(std::string_view bytes);    // query::parse_query and query::year_query
 int corpus_config(std::string_view bytes);  // config::check_config / parse_config / glob_match

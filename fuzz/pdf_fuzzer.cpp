@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "fuzz/fuzz_targets.hpp"
-#include "indexer/extract/charset.hpp"
+#include "core/analysis/normalize.hpp"
 #include "indexer/extract/extractor.hpp"
 
 namespace passage::fuzz {
@@ -12,8 +12,8 @@ namespace passage::fuzz {
 int pdf_extract(std::string_view bytes) {
   auto extracted = indexer::extract_pdf(bytes);
   if (!extracted) return 0;
-  require(indexer::is_valid_utf8(extracted->text), "pdf: text is valid UTF-8");
-  require(indexer::is_valid_utf8(extracted->title), "pdf: title is valid UTF-8");
+  require(analysis::is_valid_utf8(extracted->text), "pdf: text is valid UTF-8");
+  require(analysis::is_valid_utf8(extracted->title), "pdf: title is valid UTF-8");
   const auto& offsets = extracted->page_offsets;
   require(offsets.empty() || offsets.front() == 0, "pdf: the first page starts at 0");
   require(std::is_sorted(offsets.begin(), offsets.end()), "pdf: page offsets never decrease");

@@ -1,6 +1,7 @@
 // The request-target parser: path, '&'-separated parameters, %XX escapes, UTF-8 validation.
 
 #include "fuzz/fuzz_targets.hpp"
+#include "core/analysis/normalize.hpp"
 #include "server/query_string.hpp"
 
 namespace passage::fuzz {
@@ -9,7 +10,7 @@ int query_string(std::string_view bytes) {
   if (auto target = server::parse_target(bytes)) {
     require(target->path.size() <= bytes.size(), "query_string: the path is part of the target");
     for (const auto& [name, value] : target->params) {
-      require(server::valid_utf8(name) && server::valid_utf8(value),
+      require(analysis::is_valid_utf8(name) && analysis::is_valid_utf8(value),
               "query_string: parameters are valid UTF-8");
       require(name.find('\0') == std::string::npos && value.find('\0') == std::string::npos,
               "query_string: parameters hold no NUL");

@@ -6,6 +6,7 @@
 #include "core/analysis/language_id.hpp"
 #include "core/analysis/normalize.hpp"
 #include "core/analysis/stemmers.hpp"
+#include "core/analysis/spelling.hpp"
 #include "core/schema.hpp"
 
 namespace passage::indexer {
@@ -122,8 +123,8 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   const std::string& lang = out.language;
   std::string id = item.id();
   out.id_term = schema::id_term(id);
-  std::string url = "file://" + item.path.string();
-  std::string title = ex.title.empty() ? item.path.filename().string() : ex.title;
+  std::string url = item.url.empty() ? "file://" + item.path.string() : item.url;
+  std::string title = !ex.title.empty() ? ex.title : item.url.empty() ? item.path.filename().string() : item.url;
 
   Xapian::Document& doc = out.doc;
   doc.add_boolean_term(out.id_term);
@@ -159,6 +160,7 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
     analyzer_.index_text(doc, authors, {"", schema::kAuthorWeight, true}, lang, pos);
   }
   if (!ex.description.empty()) analyzer_.index_text(doc, ex.description, {"", 1, true}, lang, pos);
+  if (!ex.keywords.empty()) analyzer_.index_text(doc, ex.keywords, {"", 1, true}, lang, pos);
   // Body text segment by segment (PDF pages, else groups of paragraphs). A segment whose language
   // reliably differs from the document's (an English summary in a German report) is stemmed in
   // both languages, since detection on one passage can be wrong.
@@ -181,7 +183,7 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   data[schema::data::kId] = id;
   data[schema::data::kTitle] = title;
   data[schema::data::kUrl] = url;
-  data[schema::data::kPath] = item.path.string();
+  if (item.url.empty()) data[schema::data::kPath] = item.path.string();
   data[schema::data::kFormat] = format_name(item.format);
   data[schema::data::kKind] = src.kind;
   data[schema::data::kOrganisation] = src.organisation;
@@ -189,6 +191,9 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   data[schema::data::kSource] = src.name;
   if (ex.year) data[schema::data::kYear] = *ex.year;
   if (!ex.authors.empty()) data[schema::data::kAuthors] = ex.authors;
+  if (!ex.keywords.empty()) data[schema::data::kKeywords] = ex.keywords;
+  if (!ex.publisher.empty()) data[schema::data::kPublisher] = ex.publisher;
+  if (!ex.pdf_url.empty()) data[schema::data::kPdfUrl] = ex.pdf_url;
   if (!src.facets.empty()) data[schema::data::kFacets] = src.facets;
   if (ex.pages > 0) {
     data[schema::data::kPages] = ex.pages;
@@ -196,6 +201,8 @@ BuiltDocument DocumentBuilder::build(const FileItem& item, const Extracted& ex) 
   }
   data[schema::data::kText] = std::string(utf8_prefix(ex.text, schema::data::kStoredTextBytes));
   doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+    if (analysis::spelling_word(*t)) out.spelling_words.push_back(*t);
   return out;
 }
 

@@ -23,17 +23,25 @@ struct FileItem {
   std::uintmax_t size = 0;
   std::int64_t mtime = 0;          // seconds since the epoch
   Format format = Format::kUnknown;
+  std::string url;                 // web pages: the canonical URL (relative holds it too); path is a spool file
+  std::string web_signature;       // web pages: schema::web_signature of the response
 
-  /// Stable document id: "<source>/<relative path>".
+  /// Stable document id: "<source>/<relative path>", or "<source>/<canonical URL>" for a web page.
   std::string id() const { return source->name + "/" + relative; }
   /// What decides whether a file changed since it was indexed.
-  std::string signature() const { return std::to_string(size) + ":" + std::to_string(mtime); }
+  std::string signature() const {
+    return url.empty() ? std::to_string(size) + ":" + std::to_string(mtime) : web_signature;
+  }
+  /// Where the item came from, for reports: its URL or its path.
+  std::string where() const { return url.empty() ? path.string() : url; }
 };
 
 struct BuiltDocument {
   std::string id_term;
   std::string language;
   Xapian::Document doc;
+  /// Distinct words for the spelling dictionary (analysis::spelling_word), added by the writer.
+  std::vector<std::string> spelling_words;
 };
 
 /// Chooses a document's language. fixed: the source's configured language or "auto";

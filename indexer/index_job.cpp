@@ -1,5 +1,6 @@
 #include "indexer/index_job.hpp"
 
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -17,9 +18,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/log.hpp"
+#include "core/analysis/spelling.hpp"
 #include "core/schema.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/extract/extractor.hpp"
+#include "indexer/web_source.hpp"
 
 namespace passage::indexer {
 namespace fs = std::filesystem;
@@ -41,6 +44,7 @@ bool matches_any(const std::vector<std::string>& globs, const std::string& rel) 
 void collect(const std::vector<config::Source>& sources, std::vector<FileItem>& items,
              std::vector<ItemProblem>& skipped) {
   for (const config::Source& src : sources) {
+    if (src.is_web()) continue;  // crawled by collect_web
     std::error_code ec;
     fs::recursive_directory_iterator it(src.root, fs::directory_options::skip_permission_denied, ec), end;
     if (ec) {
@@ -116,6 +120,7 @@ struct Parsed {
   std::size_t item = 0;
   std::optional<BuiltDocument> doc;
   std::string error;  // set when parsing failed
+  bool fatal = false;  // the job cannot go on (no parse worker can be started)
 };
 
 // Bounded hand-over from parser threads to the writer.
@@ -179,6 +184,17 @@ std::vector<config::Source> sources_for_folders(const std::vector<fs::path>& fol
   return out;
 }
 
+namespace {
+// The spelling dictionary counts, for each word, the documents that contain it: a document that
+// is replaced or deleted takes its words' counts back first.
+void forget_spelling(Xapian::WritableDatabase& db, const std::string& id_term) {
+  auto p = db.postlist_begin(id_term);
+  if (p == db.postlist_end(id_term)) return;
+  for (auto t = db.termlist_begin(*p); t != db.termlist_end(*p); ++t)
+    if (analysis::spelling_word(*t)) db.remove_spelling(*t);
+}
+}  // namespace
+
 Result<IndexReport> run_index_job(const IndexOptions& options) {
   auto started = Clock::now();
   IndexReport report;
@@ -227,9 +243,29 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     return make_error(ErrorCode::kUnavailable, "cannot read index: " + e.get_description());
   }
 
+  // Web sources are crawled now; their fetched pages are parsed below like files.
+  SpoolDir spool;
+  std::set<std::string> seen;
+  std::vector<std::pair<std::string, std::string>> web_metadata;
+  if (std::any_of(options.sources.begin(), options.sources.end(), [](const auto& s) { return s.is_web(); })) {
+    std::map<std::string, std::string> indexed;
+    for (const auto& [id, e] : existing) indexed.emplace(id, e.signature);
+    Result<WebItems> web = collect_web(
+        options.sources, indexed, [&](const std::string& key) { return db->get_metadata(key); }, spool,
+        /*conditional=*/!thesaurus_changed);
+    if (!web) return web.error();
+    report.fetched = web->items.size();
+    report.found += web->items.size() + web->unchanged;
+    report.unchanged += web->unchanged;
+    seen.insert(web->keep.begin(), web->keep.end());
+    for (FileItem& item : web->items) items.push_back(std::move(item));
+    report.failed.insert(report.failed.end(), web->failed.begin(), web->failed.end());
+    report.skipped.insert(report.skipped.end(), web->skipped.begin(), web->skipped.end());
+    web_metadata = std::move(web->metadata);
+  }
+
   // Decide what to parse; what is unchanged stays untouched.
   std::vector<std::size_t> todo;
-  std::set<std::string> seen;
   for (std::size_t i = 0; i < items.size(); ++i) {
     std::string id = items[i].id();
     seen.insert(id);
@@ -244,7 +280,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   std::sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) { return items[a].size > items[b].size; });
 
   Progress progress;
-  progress.total = items.size();
+  progress.total = items.size() + report.unchanged;
   progress.done = report.unchanged;
   auto last_report = Clock::now();
   auto notify = [&](bool force) {
@@ -256,6 +292,13 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     options.on_progress(progress);
   };
 
+  auto stage = [&](JobStage s) {
+    if (options.on_stage) options.on_stage(s);
+  };
+  if (!options.isolation.worker.empty() && ::access(options.isolation.worker.c_str(), X_OK) != 0)
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "the parse worker " + options.isolation.worker.string() + " is missing or not executable");
+
   unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   Channel channel(threads * 8);
   std::atomic<std::size_t> next{0};
@@ -264,6 +307,8 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     channel.add_producer();
     workers.emplace_back([&] {
       DocumentBuilder builder(options.thesaurus);
+      std::optional<IsolatedParser> isolated;
+      if (!options.isolation.worker.empty()) isolated.emplace(options.isolation);
       for (;;) {
         std::size_t k = next.fetch_add(1);
         if (k >= todo.size()) break;
@@ -271,9 +316,10 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
         p.item = todo[k];
         const FileItem& item = items[p.item];
         try {
-          Result<Extracted> ex = extract_file(item.path);
+          Result<Extracted> ex = isolated ? isolated->parse({item.path, std::nullopt}) : extract_file(item.path);
           if (!ex) {
             p.error = ex.error().message;
+            p.fatal = isolated && isolated->start_failed();
           } else {
             p.doc = builder.build(item, *ex);
           }
@@ -282,7 +328,9 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
         } catch (const Xapian::Error& e) {
           p.error = "index error: " + e.get_description();
         }
+        const bool stop = p.fatal;
         channel.push(std::move(p));
+        if (stop) break;
       }
       channel.producer_done();
     });
@@ -293,21 +341,37 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   try {
     while (std::optional<Parsed> p = channel.pop()) {
       const FileItem& item = items[p->item];
+      if (p->fatal) {
+        next.store(todo.size());  // the other parser threads stop after their current file
+        fatal = make_error(ErrorCode::kUnavailable, p->error);
+        while (channel.pop()) {
+        }
+        break;
+      }
       ++progress.done;
       if (!p->doc) {
-        report.failed.push_back({item.path.string(), p->error});
+        std::string reason = p->error;
+        if (!item.url.empty() && reason.rfind(item.path.string(), 0) == 0)
+          reason = item.url + reason.substr(item.path.string().size());  // the spool file is nobody's business
+        report.failed.push_back({item.where(), reason});
         ++progress.failed;
         // A file that no longer parses must not keep stale content under its id.
         if (existing.count(item.id())) {
+          forget_spelling(*db, schema::id_term(item.id()));
           db->delete_document(schema::id_term(item.id()));
           ++report.deleted;
         }
       } else {
+        if (existing.count(item.id())) forget_spelling(*db, p->doc->id_term);
+        for (const std::string& w : p->doc->spelling_words) db->add_spelling(w);
         db->replace_document(p->doc->id_term, p->doc->doc);
         ++report.indexed;
         ++progress.indexed;
-        if (++since_commit >= options.commit_every) {
+        stage(JobStage::kDocumentWritten);
+        if (++since_commit >= std::max<std::size_t>(options.commit_every, 1)) {
+          stage(JobStage::kCommitting);
           db->commit();
+          stage(JobStage::kCommitted);
           since_commit = 0;
         }
       }
@@ -326,6 +390,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     for (const auto& [id, e] : existing) {
       if (seen.count(id)) continue;
       if (!options.only_source.empty() && !id.starts_with(options.only_source + "/")) continue;
+      forget_spelling(*db, schema::id_term(id));
       db->delete_document(schema::id_term(id));
       ++report.deleted;
     }
@@ -333,7 +398,10 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     db->set_metadata(std::string(schema::kDeclaredFacetsKey), nlohmann::json(options.declared_facets).dump());
     db->set_metadata(std::string(schema::kLastIndexedKey), iso_now());
     db->set_metadata(std::string(schema::kThesaurusKey), thesaurus_json);
+    for (const auto& [key, value] : web_metadata) db->set_metadata(key, value);
+    stage(JobStage::kCommitting);
     db->commit();
+    stage(JobStage::kCommitted);
     report.documents = db->get_doccount();
     db->close();
   } catch (const Xapian::Error& e) {

@@ -13,6 +13,7 @@
 #include "core/analysis/thesaurus.hpp"
 #include "core/config/corpus_config.hpp"
 #include "core/error.hpp"
+#include "indexer/parse_worker.hpp"
 
 namespace passage::indexer {
 
@@ -22,6 +23,13 @@ struct Progress {
   std::size_t indexed = 0;
   std::size_t failed = 0;
   double elapsed_seconds = 0;
+};
+
+/// Points in the writer's work, for observers and crash tests.
+enum class JobStage {
+  kDocumentWritten,  // a document was added or replaced (not yet committed)
+  kCommitting,       // about to commit a batch (or the final commit)
+  kCommitted,        // the batch is durable
 };
 
 struct IndexOptions {
@@ -34,6 +42,11 @@ struct IndexOptions {
   /// When set, only this source (one of `sources`) is walked, and only its documents are deleted
   /// when their files are gone; other sources' documents are left as they are.
   std::string only_source;
+  /// Where documents are parsed: in worker processes (isolation.worker set; what `passage index`
+  /// does) or in the parser threads themselves (worker empty).
+  IsolationOptions isolation;
+  /// Called from the writer thread at each JobStage (optional).
+  std::function<void(JobStage)> on_stage;
   /// Called from the writer thread at most a few times a second, and once at the end.
   std::function<void(const Progress&)> on_progress;
 };
@@ -44,7 +57,8 @@ struct ItemProblem {
 };
 
 struct IndexReport {
-  std::size_t found = 0;      // supported files found in the sources
+  std::size_t found = 0;      // supported files found in the sources, and web pages fetched or unchanged
+  std::size_t fetched = 0;    // web pages downloaded (HTTP 200) this run; unchanged counts the 304s
   std::size_t indexed = 0;    // parsed and written (new or changed)
   std::size_t unchanged = 0;  // already indexed with the same size and mtime
   std::size_t deleted = 0;    // documents whose files are gone
@@ -59,7 +73,8 @@ std::vector<config::Source> sources_for_folders(const std::vector<std::filesyste
                                                 const std::string& kind);
 
 /// Runs a job. Errors only when the job itself cannot run (index locked or unwritable, schema
-/// mismatch); per-file problems are in the report.
+/// mismatch, parse worker missing); per-file problems are in the report. A job killed at any
+/// moment loses only its uncommitted batch: the next run parses what is missing.
 Result<IndexReport> run_index_job(const IndexOptions& options);
 
 }  // namespace passage::indexer

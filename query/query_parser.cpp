@@ -22,6 +22,7 @@ struct Token {
   bool wildcard = false;  // word ended in '*'
   unsigned near_window = 10;
   std::size_t pos = 0;    // byte offset, for messages
+  std::size_t text_pos = 0;  // byte offset of text in the query
 };
 
 // A fresh match-everything query. Copying the shared Xapian::Query::MatchAll from several
@@ -103,6 +104,7 @@ class Lexer {
         if (close == std::string_view::npos) return syntax_error(i_, "unterminated phrase (missing closing \")");
         t.type = Tok::kPhrase;
         t.text = std::string(s_.substr(i_ + 1, close - i_ - 1));
+        t.text_pos = i_ + 1;
         i_ = close + 1;
         out.push_back(t);
         continue;
@@ -129,12 +131,13 @@ class Lexer {
       if (word.size() > 1 && word.back() == '*') {
         t.wildcard = true;
         word.pop_back();
-        if (word.find('*') != std::string::npos) return syntax_error(start, "'*' is only allowed at the end of a word");
       } else if (word == "*") {
         return syntax_error(start, "a wildcard needs at least one letter before '*'");
       }
+      if (word.find('*') != std::string::npos) return syntax_error(start, "'*' is only allowed at the end of a word");
       t.type = Tok::kWord;
       t.text = std::move(word);
+      t.text_pos = start;
       out.push_back(t);
     }
     Token end;
@@ -162,8 +165,8 @@ struct Clause {
 class Parser {
  public:
   Parser(std::vector<Token> tokens, const ParserContext& ctx, HighlightTerms& hl,
-         std::vector<std::string>& concepts)
-      : t_(std::move(tokens)), ctx_(ctx), hl_(hl), concepts_(concepts) {}
+         std::vector<std::string>& concepts, std::vector<Wildcard>& wildcards)
+      : t_(std::move(tokens)), ctx_(ctx), hl_(hl), concepts_(concepts), wildcards_(wildcards) {}
 
   Result<Clause> parse() {
     auto r = parse_or(0);
@@ -445,6 +448,7 @@ class Parser {
     if (wildcard) {
       const analysis::Word& last = *parts.back();
       if (!negative) hl_.bases.insert(last.base);
+      wildcards_.push_back({last.base + "*", prefix + last.base});
       Xapian::Query wq(Xapian::Query::OP_WILDCARD, prefix + last.base, ctx_.max_wildcard_expansion,
                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
       if (parts.size() == 1) return wq;
@@ -489,6 +493,7 @@ class Parser {
   const ParserContext& ctx_;
   HighlightTerms& hl_;
   std::vector<std::string>& concepts_;
+  std::vector<Wildcard>& wildcards_;
   bool negating_ = false;
   std::vector<std::string> near_terms_;
 };
@@ -521,11 +526,24 @@ Result<ParsedQuery> parse_query(std::string_view text, const ParserContext& cont
   auto tokens = lexer.run();
   if (!tokens) return tokens.error();
   ParsedQuery out;
-  Parser parser(std::move(*tokens), context, out.highlight, out.expanded_concepts);
+  Parser parser(std::move(*tokens), context, out.highlight, out.expanded_concepts, out.wildcards);
   auto clause = parser.parse();
   if (!clause) return clause.error();
   out.has_text = clause->has_text;
   out.query = clause->query.empty() ? match_all() : clause->query;
+  return out;
+}
+
+std::vector<TextSpan> correctable_spans(std::string_view text, const std::vector<std::string>& declared_facets) {
+  std::vector<TextSpan> out;
+  Lexer lexer(text, declared_facets);
+  auto tokens = lexer.run();
+  if (!tokens) return out;
+  for (const Token& t : *tokens) {
+    if (t.type != Tok::kWord && t.type != Tok::kPhrase) continue;
+    if (t.wildcard || !(t.field.empty() || t.field == "title" || t.field == "author")) continue;
+    out.push_back({t.text_pos, t.text.size()});
+  }
   return out;
 }
 

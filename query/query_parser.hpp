@@ -35,11 +35,18 @@ struct HighlightTerms {
   std::set<std::string> stems;
 };
 
+/// A trailing wildcard of the query: as written (for messages) and as the term prefix it expands.
+struct Wildcard {
+  std::string text;    // "integrat*"
+  std::string prefix;  // "integrat", or "Sintegrat" for title:integrat*
+};
+
 struct ParsedQuery {
   Xapian::Query query;     // match-all when the text holds only filters (or is empty)
   HighlightTerms highlight;
   bool has_text = false;   // false: no word or phrase (browse by filters only)
   std::vector<std::string> expanded_concepts;  // ids of the concepts the query named
+  std::vector<Wildcard> wildcards;
 };
 
 struct ParserContext {
@@ -55,6 +62,15 @@ struct ParserContext {
 inline constexpr int kMaxQueryDepth = 32;
 
 Result<ParsedQuery> parse_query(std::string_view text, const ParserContext& context);
+
+/// A byte range of query text whose words a spelling correction may replace: a plain word, the
+/// inside of a phrase, the value of title: or author:. Operators, facet filters and wildcards
+/// are never inside one. Empty when the text does not lex.
+struct TextSpan {
+  std::size_t offset = 0;
+  std::size_t length = 0;
+};
+std::vector<TextSpan> correctable_spans(std::string_view text, const std::vector<std::string>& declared_facets);
 
 /// The filter for a year value as written after `year:` or in a `year:` facet filter: a year
 /// (2019) or a range (2015..2020, ..2010, 2018..). kInvalidArgument says what is wrong.

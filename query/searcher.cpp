@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "query/facet_counter.hpp"
 #include "query/query_parser.hpp"
 #include "query/snippets.hpp"
+#include "query/spelling.hpp"
 
 namespace passage::query {
 namespace fs = std::filesystem;
@@ -114,6 +116,28 @@ auto with_reopen(Xapian::Database& db, const char* what, F&& fn) -> decltype(fn(
     }
   }
 }
+// Every matching document with this content hash: the hit first, then its copies by id.
+std::vector<Hit::Location> locations(const Xapian::Database& db, const Xapian::Query& query, const std::string& hash,
+                                     const Hit& hit) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                  Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotContentHash, hash, hash)));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  std::vector<Hit::Location> out{{hit.id, hit.url}};
+  std::vector<Hit::Location> copies;
+  const Xapian::MSet mset = enquire.get_mset(0, Hit::kMaxLocations);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+    if (data.is_discarded()) continue;
+    Hit::Location l{str(data, schema::data::kId), str(data, schema::data::kUrl)};
+    if (l.id != hit.id) copies.push_back(std::move(l));
+  }
+  std::sort(copies.begin(), copies.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (auto& c : copies)
+    if (out.size() < Hit::kMaxLocations) out.push_back(std::move(c));
+  return out;
+}
+
 }  // namespace
 
 Result<DocumentDetails> Searcher::document(std::string_view id) {
@@ -129,9 +153,6 @@ Result<DocumentDetails> Searcher::document(std::string_view id) {
       DocumentDetails d;
       read_metadata(data, d.meta);
       d.format = str(data, schema::data::kFormat);
-      if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
-        for (const auto& v : *a)
-          if (v.is_string()) d.authors.push_back(v.get<std::string>());
       if (auto pg = data.find(schema::data::kPages); pg != data.end() && pg->is_number_integer()) d.pages = pg->get<int>();
       std::string concepts = doc.get_value(schema::kSlotConcepts);
       for (std::size_t b = 0; b < concepts.size();) {
@@ -188,6 +209,7 @@ Result<SearchResult> Searcher::similar(std::string_view id, std::size_t size) {
       if (r->hits.size() > size) r->hits.resize(size);
       for (std::size_t i = 0; i < r->hits.size(); ++i) r->hits[i].rank = static_cast<int>(i) + 1;
       r->total = r->total > 0 ? r->total - 1 : 0;
+      r->did_you_mean.reset();  // the query is the document's own words
       r->size = size;
       return r;
   });
@@ -230,6 +252,26 @@ Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::
       return out;
   });
 }
+
+namespace {
+// A wildcard that would expand to more than kMaxWildcardTerms terms is refused with a message
+// naming it, rather than silently cut to the most frequent expansions.
+std::optional<Error> check_wildcards(const Xapian::Database& db, const std::vector<Wildcard>& wildcards) {
+  try {
+    for (const Wildcard& w : wildcards) {
+      Xapian::termcount n = 0;
+      for (auto t = db.allterms_begin(w.prefix); t != db.allterms_end(w.prefix); ++t)
+        if (++n > kMaxWildcardTerms)
+          return make_error(ErrorCode::kInvalidArgument,
+                            "wildcard '" + w.text + "' matches more than " + std::to_string(kMaxWildcardTerms) +
+                                " words; type more letters before '*'");
+    }
+  } catch (const Xapian::Error& e) {
+    return make_error(ErrorCode::kUnavailable, "cannot read the index: " + e.get_description());
+  }
+  return std::nullopt;
+}
+}  // namespace
 
 Result<FacetFilter> parse_filter(std::string_view text) {
   std::size_t colon = text.find(':');
@@ -277,6 +319,9 @@ std::string str(const nlohmann::json& data, std::string_view key) {
 void read_metadata(const nlohmann::json& data, Hit& hit) {
   hit.id = str(data, schema::data::kId);
   hit.title = str(data, schema::data::kTitle);
+  if (auto a = data.find(schema::data::kAuthors); a != data.end() && a->is_array())
+    for (const auto& v : *a)
+      if (v.is_string()) hit.authors.push_back(v.get<std::string>());
   hit.url = str(data, schema::data::kUrl);
   hit.path = str(data, schema::data::kPath);
   hit.kind = str(data, schema::data::kKind);
@@ -290,11 +335,29 @@ void read_metadata(const nlohmann::json& data, Hit& hit) {
 
 }  // namespace
 
-Result<SearchResult> Searcher::search(const SearchRequest& req) {
+// What a request becomes before it runs: the parsed query and the facet selections.
+struct Searcher::Prepared {
+  ParsedQuery parsed;
+  ParserContext ctx;  // what the query was parsed with (did you mean re-parses corrections)
+  std::map<std::string, std::vector<Xapian::Query>> groups;  // selected values per facet
+
+  // The query with the selected facet values: values of one facet OR'ed, facets AND'ed; `except`
+  // leaves one facet's selection out (its own counts must not be narrowed by itself).
+  Xapian::Query filtered(const std::string* except) const {
+    std::vector<Xapian::Query> ands;
+    for (auto& [name, qs] : groups)
+      if (except == nullptr || name != *except) ands.emplace_back(Xapian::Query::OP_OR, qs.begin(), qs.end());
+    if (ands.empty()) return parsed.query;
+    return Xapian::Query(Xapian::Query::OP_FILTER, parsed.query, Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end()));
+  }
+};
+
+Result<Searcher::Prepared> Searcher::prepare(const SearchRequest& req) {
   if (req.query.size() > kMaxQueryBytes)
     return make_error(ErrorCode::kInvalidArgument, "query too long: " + std::to_string(req.query.size()) + " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
-  if (req.size == 0 || req.size > kMaxPageSize)
-    return make_error(ErrorCode::kInvalidArgument, "size must be between 1 and " + std::to_string(kMaxPageSize));
+  const std::size_t max_size = std::min(req.max_size, kMaxExportSize);
+  if (req.size == 0 || req.size > max_size)
+    return make_error(ErrorCode::kInvalidArgument, "size must be between 1 and " + std::to_string(max_size));
   if (req.page == 0) return make_error(ErrorCode::kInvalidArgument, "page must be 1 or more");
   if (req.page > kMaxResultWindow / req.size)
     return make_error(ErrorCode::kInvalidArgument, "page * size must not exceed " + std::to_string(kMaxResultWindow) + " (narrow the query instead of paging this deep)");
@@ -305,6 +368,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   ParserContext ctx;
   ctx.analyzer = &im.analyzer;
   ctx.declared_facets = im.declared_facets;
+  ctx.max_wildcard_expansion = kMaxWildcardTerms;
   if (req.expand_concepts && !im.thesaurus.empty()) ctx.thesaurus = &im.thesaurus;
   if (req.languages.empty()) {
     ctx.languages = im.languages;
@@ -317,22 +381,32 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   }
   auto parsed = parse_query(req.query, ctx);
   if (!parsed) return parsed.error();
+  if (auto e = check_wildcards(im.db, parsed->wildcards)) return *e;
 
-  std::map<std::string, std::vector<Xapian::Query>> groups;
+  Prepared p;
+  p.parsed = std::move(*parsed);
+  p.ctx = ctx;
   for (const auto& f : req.filters) {
     auto q = filter_query(f, im.declared_facets);
     if (!q) return q.error();
-    groups[facet_alias(f.facet)].push_back(*q);
+    p.groups[facet_alias(f.facet)].push_back(*q);
   }
-  // The query with the selected facet values: values of one facet OR'ed, facets AND'ed; `except`
-  // leaves one facet's selection out (its own counts must not be narrowed by itself).
-  auto filtered = [&](const std::string* except) {
-    std::vector<Xapian::Query> ands;
-    for (auto& [name, qs] : groups)
-      if (except == nullptr || name != *except) ands.emplace_back(Xapian::Query::OP_OR, qs.begin(), qs.end());
-    if (ands.empty()) return parsed->query;
-    return Xapian::Query(Xapian::Query::OP_FILTER, parsed->query, Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end()));
-  };
+  return p;
+}
+
+Result<std::string> Searcher::xapian_query(const SearchRequest& req) {
+  auto prepared = prepare(req);
+  if (!prepared) return prepared.error();
+  return prepared->filtered(nullptr).serialise();
+}
+
+Result<SearchResult> Searcher::search(const SearchRequest& req) {
+  auto prepared = prepare(req);
+  if (!prepared) return prepared.error();
+  Impl& im = *impl_;
+  const ParsedQuery* parsed = &prepared->parsed;
+  const auto& groups = prepared->groups;
+  auto filtered = [&](const std::string* except) { return prepared->filtered(except); };
   Xapian::Query query = filtered(nullptr);
 
   SearchResult out;
@@ -351,7 +425,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
     FacetCounter counter;
     enquire.add_matchspy(&counter);
     Xapian::doccount first = static_cast<Xapian::doccount>((req.page - 1) * req.size);
-    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(req.size), im.db.get_doccount());
+    Xapian::MSet mset = enquire.get_mset(first, req.hits ? static_cast<Xapian::doccount>(req.size) : 0, im.db.get_doccount());
     // Every match is examined (checkatleast = database size), so the spy's count is exact;
     // Xapian's own estimate is not once duplicates are collapsed.
     out.total = counter.documents_seen();
@@ -365,6 +439,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
       auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
       if (data.is_discarded()) data = nlohmann::json::object();
       read_metadata(data, h);
+      if (h.duplicates > 0) h.locations = locations(im.db, query, it.get_collapse_key(), h);
       std::string text = str(data, schema::data::kText);
       Snippet sn = make_snippet(text, parsed->highlight, h.language, im.analyzer);
       h.snippet_html = std::move(sn.html);
@@ -384,6 +459,15 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
       auto it = c.counts().find(name);
       counts[name] = it != c.counts().end() ? it->second : std::map<std::string, std::size_t>{};
     }
+    if (auto y = counts.find(std::string(schema::kYearFacet.name)); y != counts.end())
+      for (const auto& [value, count] : y->second) {
+        int year = 0;
+        auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), year);
+        if (ec == std::errc() && ptr == value.data() + value.size()) out.year_histogram.push_back({year, count});
+      }
+    std::sort(out.year_histogram.begin(), out.year_histogram.end(),
+              [](const YearCount& a, const YearCount& b) { return a.year < b.year; });
+    if (req.hits && parsed->has_text) out.did_you_mean = did_you_mean(req.query, prepared->ctx, im.db, out.total);
     std::vector<std::string> order = facet_names();
     for (const auto& name : order) {
       FacetResult fr;
@@ -403,6 +487,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
   Status status = with_reopen(im.db, "search", [&]() -> Status {
     out.hits.clear();
     out.facets.clear();
+    out.year_histogram.clear();
     run();
     return Ok{};
   });

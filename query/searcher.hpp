@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <xapian.h>
+
 #include "core/error.hpp"
 
 namespace passage::query {
@@ -20,6 +22,11 @@ inline constexpr std::size_t kMaxQueryBytes = 1024;
 inline constexpr std::size_t kMaxPageSize = 100;
 inline constexpr std::size_t kMaxResultWindow = 10000;  // page * size
 inline constexpr std::size_t kMaxFilters = 32;
+/// Exports (BibTeX, RIS, CSV, ...) may ask for this many hits per page.
+inline constexpr std::size_t kMaxExportSize = 1000;
+/// A trailing wildcard may expand to at most this many index terms; more is an error asking
+/// for a longer prefix.
+inline constexpr Xapian::termcount kMaxWildcardTerms = 200;
 
 struct FacetFilter {
   std::string facet;  // kind, organisation, language, year, source, concept or a declared facet
@@ -37,6 +44,10 @@ struct SearchRequest {
   SortOrder sort = SortOrder::kRelevance;
   /// Expand concept labels found in the query to their labels in every language (thesaurus).
   bool expand_concepts = true;
+  /// Largest allowed size: kMaxPageSize, or up to kMaxExportSize for exports.
+  std::size_t max_size = kMaxPageSize;
+  /// false: count only (total, facets, year histogram), no hits and no spelling suggestion.
+  bool hits = true;
 };
 
 struct Hit {
@@ -44,6 +55,7 @@ struct Hit {
   int rank = 0;           // 1-based over the whole result set
   double score = 0;
   std::string title;
+  std::vector<std::string> authors;
   std::string url;
   std::string path;
   std::string kind;
@@ -54,6 +66,14 @@ struct Hit {
   std::string snippet_html;  // HTML-escaped text with matched words in <mark>...</mark>
   std::optional<int> page;   // PDF page (1-based) of the snippet's passage
   std::size_t duplicates = 0;  // other documents with the same text, collapsed into this hit
+  /// Where this work is: the hit's own document first, then each matching copy (by id), when
+  /// duplicates > 0; at most kMaxLocations.
+  struct Location {
+    std::string id;
+    std::string url;
+  };
+  std::vector<Location> locations;
+  static constexpr std::size_t kMaxLocations = 50;
 };
 
 struct FacetCount {
@@ -64,6 +84,11 @@ struct FacetCount {
 struct FacetResult {
   std::string name;
   std::vector<FacetCount> values;  // by count descending, then value
+};
+
+struct YearCount {
+  int year = 0;
+  std::size_t count = 0;
 };
 
 struct SearchResult {
@@ -79,13 +104,16 @@ struct SearchResult {
   /// without its own selection, so its other values keep their counts (multi-select).
   std::vector<FacetResult> facets;
   std::vector<std::string> expanded_concepts;  // concept ids the query was expanded with
+  /// The whole query with misspelt words corrected, when that would help (query/spelling.hpp).
+  std::optional<std::string> did_you_mean;
+  /// Matches per year, ascending by year, counted like the year facet (multi-select).
+  std::vector<YearCount> year_histogram;
 };
 
 /// One document with everything the index stores about it.
 struct DocumentDetails {
-  Hit meta;                          // id, title, url, kind, organisation, language, year, facets
-  std::string format;                // pdf, html, markdown, text
-  std::vector<std::string> authors;
+  Hit meta;                          // id, title, authors, url, kind, organisation, language, year, facets
+  std::string format;                // pdf, html, markdown, text (authors: meta.authors)
   std::vector<std::string> concepts; // thesaurus concepts it mentions
   int pages = 0;                     // PDF pages
   std::string text;                  // the start of its text (up to kDocumentTextBytes)
@@ -112,6 +140,10 @@ class Searcher {
 
   Result<SearchResult> search(const SearchRequest& request);
 
+  /// The Xapian query `search` runs for a request (filters included), serialised with
+  /// Xapian::Query::serialise(): lets a benchmark time a bare Xapian match of the same query.
+  Result<std::string> xapian_query(const SearchRequest& request);
+
   /// A document by id. kNotFound when no document has that id.
   Result<DocumentDetails> document(std::string_view id);
 
@@ -131,11 +163,15 @@ class Searcher {
   std::string last_indexed() const;
   /// Names of every facet the index knows (built-in, then declared).
   std::vector<std::string> facet_names() const;
+  /// When the index was last written (ISO 8601 UTC, e.g. 2026-11-25T15:00:00Z); empty if unknown.
+  std::string last_indexed() const;
   /// Re-opens the database to see the latest committed state.
   void reopen();
 
  private:
   struct Impl;
+  struct Prepared;
+  Result<Prepared> prepare(const SearchRequest& request);
   explicit Searcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -26,6 +26,34 @@ std::size_t char_start(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+std::string snippet_text(std::string_view html) {
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+  std::string out;
+  out.reserve(html.size());
+  for (std::size_t i = 0; i < html.size();) {
+    if (html[i] == '<') {
+      std::size_t close = html.find('>', i);
+      if (close == std::string_view::npos) break;
+      i = close + 1;
+      continue;
+    }
+    if (html[i] == '&') {
+      bool decoded = false;
+      for (const auto& [entity, c] : kEntities)
+        if (html.substr(i, entity.size()) == entity) {
+          out.push_back(c);
+          i += entity.size();
+          decoded = true;
+          break;
+        }
+      if (decoded) continue;
+    }
+    out.push_back(html[i++]);
+  }
+  return out;
+}
+
 void append_html_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {

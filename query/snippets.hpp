@@ -20,6 +20,9 @@ struct Snippet {
 Snippet make_snippet(std::string_view text, const HighlightTerms& terms, std::string_view lang,
                      analysis::Analyzer& analyzer, std::size_t max_chars = 240);
 
+/// The plain text of a snippet: <mark> tags dropped, entities of append_html_escaped decoded.
+std::string snippet_text(std::string_view html);
+
 /// HTML-escapes text (& < > " ').
 void append_html_escaped(std::string& out, std::string_view text);
 

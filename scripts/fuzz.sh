@@ -3,7 +3,7 @@
 # SECONDS (default 25) from a scratch copy of its seed corpus in fuzz/corpus/<target>/, so the
 # repository is never modified. Fails when a target crashes, leaks, breaks an invariant, times
 # out (-timeout) or exceeds its memory limit (-rss_limit_mb), printing the reproducer's path.
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (targets: html pdf query config query_string http)
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (targets: html markdown pdf query config query_string http)
 # PASSAGE_FUZZ_JOBS targets run at once (default: the number of cores, at most 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-25}
 shift || true
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(html pdf query config query_string http); fi
+if ((${#targets[@]} == 0)); then targets=(html markdown pdf query config query_string http); fi
 parallel=${PASSAGE_FUZZ_JOBS:-$(nproc)}
 ((parallel > 2)) && parallel=2
 
@@ -33,6 +33,13 @@ run_target() {
   local t=$1 dir=$scratch/$1
   mkdir -p "$dir/corpus" "$dir/artifacts"
   cp fuzz/corpus/"$t"/* "$dir/corpus/"
+  # Seeds kept elsewhere in the repository (fuzz/seed_sources.txt), named by their path.
+  local target folder suffix f
+  while read -r target folder suffix; do
+    [[ $target == "$t" ]] || continue
+    while IFS= read -r -d '' f; do cp "$f" "$dir/corpus/${f//\//_}"; done \
+      < <(find "$folder" -type f -name "*$suffix" -print0)
+  done < <(grep -v '^#' fuzz/seed_sources.txt)
   local args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb="$(rss_mb "$t")"
     -max_len="$(max_len "$t")" -artifact_prefix="$dir/artifacts/" -print_final_stats=1)
   [[ -f fuzz/dict/$t.dict ]] && args+=(-dict="fuzz/dict/$t.dict")

@@ -13,5 +13,5 @@ cmake --build --preset release --parallel "$(nproc)"
 ./build/release/app/passage index --config corpus-config/sample.toml
 echo
 echo "Try:  curl 'http://${PASSAGE_BIND:-127.0.0.1}:${PASSAGE_PORT:-8080}/api/search?q=migration'"
-exec ./build/release/app/passage serve --index build/sample-index \
+exec ./build/release/app/passage serve --index build/sample-index --document-root sample-corpus \
   --bind "${PASSAGE_BIND:-127.0.0.1}" --port "${PASSAGE_PORT:-8080}"

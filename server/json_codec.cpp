@@ -25,10 +25,32 @@ nlohmann::ordered_json to_json(const query::Hit& hit) {
   j["rank"] = hit.rank;
   j["score"] = hit.score;
   add_metadata(j, hit);
+  j["authors"] = hit.authors;
   j["snippet"] = hit.snippet_html;
   j["page"] = hit.page ? nlohmann::ordered_json(*hit.page) : nlohmann::ordered_json(nullptr);
   j["duplicates"] = hit.duplicates;
+  nlohmann::ordered_json locations = nlohmann::ordered_json::array();
+  for (const auto& l : hit.locations) locations.push_back({{"id", l.id}, {"url", l.url}});
+  j["locations"] = std::move(locations);
   return j;
+}
+
+nlohmann::ordered_json facets_json(const std::vector<query::FacetResult>& facets) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const query::FacetResult& facet : facets) {
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
+    for (const query::FacetCount& count : facet.values) {
+      values.push_back({{"value", count.value}, {"count", count.count}});
+    }
+    out[facet.name] = std::move(values);
+  }
+  return out;
+}
+
+nlohmann::ordered_json histogram_json(const std::vector<query::YearCount>& histogram) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const query::YearCount& y : histogram) out.push_back({{"year", y.year}, {"count", y.count}});
+  return out;
 }
 
 nlohmann::ordered_json to_json(const query::SearchResult& result) {
@@ -40,16 +62,18 @@ nlohmann::ordered_json to_json(const query::SearchResult& result) {
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   for (const query::Hit& hit : result.hits) results.push_back(to_json(hit));
   j["results"] = std::move(results);
-  nlohmann::ordered_json facets = nlohmann::ordered_json::object();
-  for (const query::FacetResult& facet : result.facets) {
-    nlohmann::ordered_json values = nlohmann::ordered_json::array();
-    for (const query::FacetCount& count : facet.values) {
-      values.push_back({{"value", count.value}, {"count", count.count}});
-    }
-    facets[facet.name] = std::move(values);
-  }
-  j["facets"] = std::move(facets);
+  j["facets"] = facets_json(result.facets);
   j["expanded_concepts"] = result.expanded_concepts;
+  j["year_histogram"] = histogram_json(result.year_histogram);
+  if (result.did_you_mean) j["did_you_mean"] = *result.did_you_mean;
+  return j;
+}
+
+nlohmann::ordered_json to_facets_json(const query::SearchResult& result) {
+  nlohmann::ordered_json j;
+  j["total"] = result.total;
+  j["facets"] = facets_json(result.facets);
+  j["year_histogram"] = histogram_json(result.year_histogram);
   return j;
 }
 
@@ -58,7 +82,7 @@ nlohmann::ordered_json to_json(const query::DocumentDetails& doc) {
   j["id"] = doc.meta.id;
   add_metadata(j, doc.meta);
   j["format"] = doc.format;
-  j["authors"] = doc.authors;
+  j["authors"] = doc.meta.authors;
   j["concepts"] = doc.concepts;
   j["pages"] = doc.pages;
   j["text"] = doc.text;

@@ -14,8 +14,12 @@ namespace passage::server {
 nlohmann::ordered_json to_json(const query::Hit& hit);
 
 /// {"query","total","page","size","results":[hit...],"facets":{name:[{"value","count"}...]},
-///  "expanded_concepts":[concept id...]}
+///  "expanded_concepts":[concept id...],"year_histogram":[{"year","count"}...] (ascending),
+///  "did_you_mean" (only when there is a correction)}
 nlohmann::ordered_json to_json(const query::SearchResult& result);
+
+/// {"total","facets","year_histogram"}: the counts of a search without its hits.
+nlohmann::ordered_json to_facets_json(const query::SearchResult& result);
 
 /// {"id","title","url","kind","organisation","language","year","facets","format","authors",
 ///  "concepts","pages","text"}

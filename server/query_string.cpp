@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/analysis/normalize.hpp"
+
 namespace passage::server {
 namespace {
 
@@ -15,7 +17,7 @@ int hex_value(char c) {
 Result<std::string> decode_component(std::string_view text, std::string_view what) {
   Result<std::string> decoded = percent_decode(text, true);
   if (!decoded) return decoded;
-  if (!valid_utf8(*decoded)) {
+  if (!analysis::is_valid_utf8(*decoded)) {
     return make_error(ErrorCode::kInvalidArgument, std::string(what) + " is not valid UTF-8");
   }
   if (decoded->find('\0') != std::string::npos) {
@@ -49,42 +51,21 @@ Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
   return out;
 }
 
-bool valid_utf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out.push_back(c);
     } else {
-      return false;  // continuation byte, overlong lead (C0, C1) or past F4
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
     }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (len == 3 && cp < 0x800) return false;  // overlong
-    if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return false;
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // surrogate
-    i += len;
   }
-  return true;
+  return out;
 }
 
 Result<Target> parse_target(std::string_view target) {

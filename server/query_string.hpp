@@ -20,9 +20,8 @@ struct Target {
 /// kInvalidArgument errors.
 Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
-/// True when text is well-formed UTF-8 (no overlong forms, surrogates or code points past
-/// U+10FFFF).
-bool valid_utf8(std::string_view text);
+/// Percent-encodes every byte but RFC 3986's unreserved characters (for a parameter value).
+std::string percent_encode(std::string_view text);
 
 /// Parses "path?name=value&...". Empty pieces ("a=1&&b=2") are skipped; a piece without '='
 /// has an empty value. Names and values must decode to valid UTF-8 without NUL bytes.

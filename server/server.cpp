@@ -120,6 +120,7 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions options) {
     impl->searchers.push_back(std::move(*searcher));
   }
   impl->context.handler.cors_origins = options.cors_origins;
+  impl->context.handler.document_roots = options.document_roots;
   impl->context.searcher = &current_searcher;
   impl->context.read_timeout = options.read_timeout;
   impl->context.request_id_prefix = random_hex(4);

@@ -34,6 +34,7 @@ struct ServerOptions {
   std::vector<std::string> reindex_command;
   /// Source names of the corpus-config, for POST /api/admin/reindex?source=NAME.
   std::vector<std::string> source_names;
+  std::vector<std::filesystem::path> document_roots;  // files served by /api/documents/{id}/file
 };
 
 class Server {

@@ -1,9 +1,14 @@
 #include "tests/test_support.hpp"
 
+#include "core/schema.hpp"
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <xapian.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -100,6 +105,36 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+std::map<std::string, std::string> index_contents(const fs::path& index) {
+  std::map<std::string, std::string> out;
+  Xapian::Database db(index.string());
+  const std::string prefix(schema::kIdPrefix);
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    Xapian::Document d = db.get_document(*it);
+    std::string id;
+    auto t = d.termlist_begin();
+    t.skip_to(prefix);
+    for (; t != d.termlist_end(); ++t) {
+      const std::string term = *t;
+      if (term.rfind(prefix, 0) != 0) break;
+      id = term.substr(prefix.size());
+    }
+    out[id] = d.get_value(schema::kSlotContentHash) + "\n" + d.get_data();
+  }
+  return out;
+}
+
+bool children_gone(std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    const pid_t got = ::waitpid(-1, nullptr, WNOHANG);
+    if (got < 0 && errno == ECHILD) return true;
+    if (got > 0) continue;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace passage::test

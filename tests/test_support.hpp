@@ -1,7 +1,9 @@
 #pragma once
 // Helpers shared by every test executable.
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,5 +45,13 @@ struct CommandResult {
 };
 /// Runs argv (no shell) and captures stdout and stderr.
 CommandResult run_command(const std::vector<std::string>& argv);
+
+/// Every document of an index: id -> content hash + stored data (what "the same document" means
+/// for crash tests).
+std::map<std::string, std::string> index_contents(const std::filesystem::path& index);
+
+/// For a process that is a child subreaper (prctl PR_SET_CHILD_SUBREAPER): waits until every
+/// child (reparented orphans included) has ended; false when some still run after `limit`.
+bool children_gone(std::chrono::milliseconds limit);
 
 }  // namespace passage::test

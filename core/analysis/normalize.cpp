@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace passage::analysis {
@@ -55,7 +56,8 @@ std::string fold(std::string_view utf8) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
   }
-  icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString in = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString out = nfkc_cf().normalize(in, status);
   if (U_FAILURE(status)) return std::string(utf8);
@@ -66,7 +68,8 @@ std::string fold(std::string_view utf8) {
 
 std::string strip_accents(std::string_view utf8) {
   if (is_ascii(utf8)) return std::string(utf8);
-  icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString in = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString decomposed = nfd().normalize(in, status);
   if (U_FAILURE(status)) return std::string(utf8);
@@ -104,6 +107,41 @@ std::string sanitize_utf8(std::string_view bytes) {
     out.append(bytes.data() + start, static_cast<std::size_t>(i - start));
   }
   return out;
+}
+
+bool is_valid_utf8(std::string_view bytes) noexcept {
+  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
+  const std::size_t n = bytes.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast path over ASCII, eight bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t w;
+      __builtin_memcpy(&w, s + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    int32_t pos = static_cast<int32_t>(i);
+    const int32_t len = static_cast<int32_t>(std::min<std::size_t>(n, i + 4));
+    UChar32 c;
+    U8_NEXT(s, pos, len, c);
+    if (c < 0) return false;
+    i = static_cast<std::size_t>(pos);
+  }
+  return true;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp == 0 || cp > 0x10FFFF || U_IS_SURROGATE(cp)) cp = 0xFFFD;
+  char buf[U8_MAX_LENGTH];
+  int32_t n = 0;
+  U8_APPEND_UNSAFE(buf, n, cp);
+  out.append(buf, static_cast<std::size_t>(n));
 }
 
 }  // namespace passage::analysis

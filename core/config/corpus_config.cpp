@@ -3,7 +3,10 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -14,6 +17,21 @@ namespace fs = std::filesystem;
 namespace {
 
 int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+// The lower-cased host of an absolute http(s) URL, or empty when it is not one.
+std::string http_host(std::string_view url) {
+  std::string lower;
+  for (char c : url.substr(0, 8)) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::size_t start = lower.rfind("http://", 0) == 0 ? 7 : lower.rfind("https://", 0) == 0 ? 8 : 0;
+  if (start == 0) return {};
+  std::size_t end = url.find_first_of("/?#", start);
+  std::string_view authority = url.substr(start, end == std::string_view::npos ? url.npos : end - start);
+  if (std::size_t at = authority.rfind('@'); at != authority.npos) authority.remove_prefix(at + 1);
+  std::string host(authority.substr(0, authority.rfind(']') != authority.npos ? authority.rfind(']') + 1
+                                                                             : authority.find(':')));
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return host;
+}
 
 class Checker {
  public:
@@ -137,7 +155,10 @@ class Checker {
         if (!ok) problem(line_of(*t.get("name")), where + ": name must use only a-z, 0-9, '-' and '_'");
         if (!names.insert(s.name).second) problem(line_of(*t.get("name")), where + ": duplicate source name");
       }
-      unknown_keys(t, {"name", "kind", "organisation", "root", "include", "exclude", "language", "facets"}, where);
+      unknown_keys(t, {"name", "kind", "organisation", "root", "include", "exclude", "language", "facets", "seeds",
+                       "sitemap", "allow_hosts", "include_urls", "exclude_urls", "max_depth", "max_pages", "delay_ms",
+                       "timeout_s", "max_bytes", "user_agent"},
+                   where);
       if (auto kind = string_at(t, "kind", line, where, true)) {
         s.kind = *kind;
         if (std::find(cfg.kinds.begin(), cfg.kinds.end(), s.kind) == cfg.kinds.end()) {
@@ -148,14 +169,29 @@ class Checker {
         }
       }
       if (auto org = string_at(t, "organisation", line, where, true)) s.organisation = *org;
-      if (auto root_dir = string_at(t, "root", line, where, true)) {
-        s.root = resolve(*root_dir);
-        std::error_code ec;
-        if (!fs::is_directory(s.root, ec))
-          problem(line_of(*t.get("root")), where + ": root folder does not exist: " + *root_dir);
+      web_keys(t, line, where, s.web);
+      bool web = t.get("seeds") != nullptr || t.get("sitemap") != nullptr;
+      if (web && t.get("root") != nullptr) {
+        problem(line_of(*t.get("root")), where + ": give either 'root' (a folder) or 'seeds'/'sitemap' (a web site), not both");
+      } else if (!web) {
+        for (std::string_view k : kWebOnlyKeys)
+          if (const toml::node* n = t.get(k))
+            problem(line_of(*n), where + ": '" + std::string(k) + "' needs a web source ('seeds' or 'sitemap' instead of 'root')");
+        if (auto root_dir = string_at(t, "root", line, where, false)) {
+          s.root = resolve(*root_dir);
+          std::error_code ec;
+          if (!fs::is_directory(s.root, ec))
+            problem(line_of(*t.get("root")), where + ": root folder does not exist: " + *root_dir);
+        } else if (t.get("root") == nullptr) {
+          problem(line, where + ": missing required key 'root' (a folder), or 'seeds'/'sitemap' (a web site)");
+        }
       }
       s.include = strings_at(t, "include", where);
       s.exclude = strings_at(t, "exclude", where);
+      if (web)
+        for (std::string_view k : {"include", "exclude"})
+          if (const toml::node* n = t.get(k))
+            problem(line_of(*n), where + ": '" + std::string(k) + "' globs are for folders; a web source uses 'include_urls'/'exclude_urls'");
       if (auto lang = string_at(t, "language", line, where, false)) {
         if (*lang == "auto") {
           s.language = "auto";
@@ -187,6 +223,95 @@ class Checker {
       cfg.sources.push_back(std::move(s));
     }
     return cfg;
+  }
+
+  static constexpr std::array<std::string_view, 9> kWebOnlyKeys{
+      "allow_hosts", "include_urls", "exclude_urls", "max_depth", "max_pages",
+      "delay_ms",    "timeout_s",    "max_bytes",    "user_agent"};
+
+  // An integer key with a lower bound; out keeps its default when the key is absent or bad.
+  template <class T>
+  void integer_at(const toml::table& t, std::string_view key, std::string_view where, std::int64_t min, T& out) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return;
+    if (!n->is_integer()) {
+      problem(line_of(*n), std::string(where) + ": '" + std::string(key) + "' must be an integer");
+      return;
+    }
+    std::int64_t v = n->as_integer()->get();
+    if (v < min) {
+      problem(line_of(*n), std::string(where) + ": '" + std::string(key) + "' must be at least " + std::to_string(min));
+      return;
+    }
+    out = static_cast<T>(v);
+  }
+
+  void url_list(const toml::table& t, std::string_view key, std::string_view where, std::vector<std::string>& out) {
+    out = strings_at(t, key, where);
+    for (const std::string& u : out)
+      if (http_host(u).empty())
+        problem(line_of(*t.get(key)), std::string(where) + ": '" + std::string(key) + "' must hold absolute http:// or https:// URLs, not '" + u + "'");
+  }
+
+  void regex_list(const toml::table& t, std::string_view key, std::string_view where, std::vector<std::string>& out) {
+    out = strings_at(t, key, where);
+    for (const std::string& r : out) {
+      if (r.size() > 500) {  // libstdc++'s regex recurses: keep patterns small
+        problem(line_of(*t.get(key)), std::string(where) + ": '" + std::string(key) + "': regular expression longer than 500 characters");
+        continue;
+      }
+      try {
+        std::regex re(r, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        problem(line_of(*t.get(key)), std::string(where) + ": '" + std::string(key) + "': bad regular expression '" + r + "': " + e.what());
+      }
+    }
+  }
+
+  // The web-source keys (seeds, sitemap and the crawl settings).
+  void web_keys(const toml::table& t, int line, const std::string& where, WebSettings& w) {
+    url_list(t, "seeds", where, w.seeds);
+    if (auto sm = string_at(t, "sitemap", line, where, false)) {
+      w.sitemap = *sm;
+      if (http_host(*sm).empty())
+        problem(line_of(*t.get("sitemap")), where + ": 'sitemap' must be an absolute http:// or https:// URL, not '" + *sm + "'");
+    }
+    if (const toml::node* n = t.get("seeds"); n != nullptr && n->is_array() && w.seeds.empty() && w.sitemap.empty())
+      problem(line_of(*n), where + ": 'seeds' is empty (give at least one URL, or a 'sitemap')");
+    w.allow_hosts = strings_at(t, "allow_hosts", where);
+    for (std::string& h : w.allow_hosts) {
+      for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (h.empty() || h.find_first_of("/:?#@ ") != std::string::npos)
+        problem(line_of(*t.get("allow_hosts")), where + ": 'allow_hosts' must hold bare host names such as \"example.org\", not '" + h + "'");
+    }
+    if (w.allow_hosts.empty()) {
+      for (const std::string& u : w.seeds)
+        if (std::string h = http_host(u); !h.empty() && std::find(w.allow_hosts.begin(), w.allow_hosts.end(), h) == w.allow_hosts.end())
+          w.allow_hosts.push_back(h);
+      if (std::string h = http_host(w.sitemap); !h.empty() && std::find(w.allow_hosts.begin(), w.allow_hosts.end(), h) == w.allow_hosts.end())
+        w.allow_hosts.push_back(h);
+    }
+    regex_list(t, "include_urls", where, w.include_urls);
+    regex_list(t, "exclude_urls", where, w.exclude_urls);
+    integer_at(t, "max_depth", where, 0, w.max_depth);
+    integer_at(t, "max_pages", where, 1, w.max_pages);
+    integer_at(t, "delay_ms", where, 0, w.delay_ms);
+    integer_at(t, "max_bytes", where, 1024, w.max_bytes);
+    if (const toml::node* n = t.get("timeout_s")) {
+      std::optional<double> v;
+      if (n->is_integer()) v = static_cast<double>(n->as_integer()->get());
+      if (n->is_floating_point()) v = n->as_floating_point()->get();
+      if (!v || !(*v > 0) || *v > 3600)
+        problem(line_of(*n), where + ": 'timeout_s' must be a number of seconds above 0 and at most 3600");
+      else
+        w.timeout_s = *v;
+    }
+    if (auto ua = string_at(t, "user_agent", line, where, false)) {
+      if (ua->empty() || ua->find_first_of("\r\n") != std::string::npos)
+        problem(line_of(*t.get("user_agent")), where + ": 'user_agent' must be one non-empty line");
+      else
+        w.user_agent = *ua;
+    }
   }
 
  private:

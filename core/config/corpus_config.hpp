@@ -17,11 +17,29 @@ inline const std::vector<std::string>& builtin_kinds() {
   return k;
 }
 
+/// A web source: crawled over HTTP(S) from seed URLs and/or a sitemap instead of a local root.
+struct WebSettings {
+  std::vector<std::string> seeds;         // absolute http(s) URLs
+  std::string sitemap;                    // URL of a sitemap.xml or sitemap index; empty = none
+  std::vector<std::string> allow_hosts;   // hosts the crawl may visit; default: the seeds' and sitemap's
+  std::vector<std::string> include_urls;  // ECMAScript regexes searched in the canonical URL; empty = all
+  std::vector<std::string> exclude_urls;  // ECMAScript regexes; a match excludes the URL
+  int max_depth = 3;                      // link hops from a seed or sitemap entry
+  std::size_t max_pages = 1000;           // documents requested per run (robots.txt, sitemaps not counted)
+  int delay_ms = 1000;                    // pause between two requests to one host (robots Crawl-delay may raise it)
+  double timeout_s = 30;                  // connect timeout, and longest silence while reading a response
+  std::size_t max_bytes = 50u << 20;      // larger bodies are aborted and skipped as "too large"
+  std::string user_agent = "passage-crawler/0.1";
+  bool enabled() const { return !seeds.empty() || !sitemap.empty(); }
+};
+
 struct Source {
   std::string name;
   std::string kind;
   std::string organisation;
-  std::filesystem::path root;          // absolute (resolved against the config file's folder)
+  std::filesystem::path root;          // absolute (resolved against the config file's folder); empty for web sources
+  WebSettings web;                     // set instead of root for a web source
+  bool is_web() const { return web.enabled(); }
   std::vector<std::string> include;    // globs relative to root; empty = every supported file
   std::vector<std::string> exclude;    // globs relative to root
   std::string language = "auto";       // "auto" or an ISO 639-1 code fixed for the source

@@ -24,33 +24,6 @@ bool is_windows_1252_label(const std::string& name) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view bytes) noexcept {
-  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
-  const std::size_t n = bytes.size();
-  std::size_t i = 0;
-  while (i < n) {
-    // Fast path over ASCII, eight bytes at a time.
-    while (i + 8 <= n) {
-      uint64_t w;
-      __builtin_memcpy(&w, s + i, 8);
-      if (w & 0x8080808080808080ULL) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    if (s[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    int32_t pos = static_cast<int32_t>(i);
-    const int32_t len = static_cast<int32_t>(std::min<std::size_t>(n, i + 4));
-    UChar32 c;
-    U8_NEXT(s, pos, len, c);
-    if (c < 0) return false;
-    i = static_cast<std::size_t>(pos);
-  }
-  return true;
-}
-
 std::string_view strip_utf8_bom(std::string_view bytes) noexcept {
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
   return bytes;
@@ -97,29 +70,10 @@ std::string decode_to_utf8(std::string_view bytes, std::string_view fallback_cha
     }
   }
   bytes = strip_utf8_bom(bytes);
-  if (is_valid_utf8(bytes)) return std::string(bytes);
+  if (analysis::is_valid_utf8(bytes)) return std::string(bytes);
   if (auto out = convert_to_utf8(bytes, fallback_charset)) return analysis::sanitize_utf8(*out);
   if (auto out = convert_to_utf8(bytes, "windows-1252")) return analysis::sanitize_utf8(*out);
   return analysis::sanitize_utf8(bytes);
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 }  // namespace passage::indexer

@@ -9,12 +9,6 @@
 
 namespace passage::indexer {
 
-/// Appends code point cp as UTF-8; NUL, surrogates and values past U+10FFFF become U+FFFD.
-void append_utf8(std::string& out, std::uint32_t cp);
-
-/// True when `bytes` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
-bool is_valid_utf8(std::string_view bytes) noexcept;
-
 /// `bytes` without a leading UTF-8 byte-order mark.
 std::string_view strip_utf8_bom(std::string_view bytes) noexcept;
 

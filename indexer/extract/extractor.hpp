@@ -33,6 +33,9 @@ struct Extracted {
   std::optional<int> year;               // publication year from metadata, when known
   std::vector<std::string> authors;
   std::string description;               // meta description / PDF subject (not repeated in text)
+  std::string keywords;                  // PDF Keywords, <meta name=keywords>, citation_keywords
+  std::string publisher;                 // citation_publisher, DC.publisher, og:site_name
+  std::string pdf_url;                   // HTML landing page: the paper's PDF (citation_pdf_url)
   int pages = 0;                         // PDF page count (0 for other formats)
   /// PDF: byte offset in text where page i+1 starts (page_offsets[0] == 0; pages are joined with
   /// "\n\n" before the offset). A page without text gets the offset of the end of the text before
@@ -46,6 +49,14 @@ struct Extracted {
 /// a dated blog path supplies it ("2015-07-15-title.md", ".../2014/02/13/post.md").
 /// Thread-safe: the indexer calls it from several workers at once.
 Result<Extracted> extract_file(const std::filesystem::path& path);
+
+/// Reads a file for extraction, with extract_file's checks and errors.
+Result<std::string> read_input_file(const std::filesystem::path& path);
+
+/// Extracts from bytes already in memory (a file read by read_input_file, or fetched content):
+/// `name` (a path, or a URL's path) gives the format hint, the dated-blog year and the file name
+/// that error messages start with. extract_file(p) is extract_named(p, read_input_file(p)).
+Result<Extracted> extract_named(const std::filesystem::path& name, std::string_view bytes);
 
 /// Extracts from bytes already in memory, in a known format.
 Result<Extracted> extract_bytes(std::string_view bytes, Format format);

@@ -122,7 +122,7 @@ Format detect_format(const fs::path& path, std::string_view head) {
   return Format::kUnknown;
 }
 
-Result<Extracted> extract_file(const fs::path& path) {
+Result<std::string> read_input_file(const fs::path& path) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) {
@@ -159,20 +159,29 @@ Result<Extracted> extract_file(const fs::path& path) {
   std::fclose(f);
   if (failed) return make_error(ErrorCode::kUnavailable, "cannot read " + path.string());
   bytes.resize(got);  // the file may have shrunk since stat
+  return bytes;
+}
 
-  const Format format = detect_format(path, bytes);
+Result<Extracted> extract_named(const fs::path& name, std::string_view bytes) {
+  const Format format = detect_format(name, bytes);
   if (format == Format::kUnknown) {
-    const std::string ext = path.extension().string();
-    return make_error(ErrorCode::kUnsupported, "unsupported format: " + path.string() +
+    const std::string ext = name.extension().string();
+    return make_error(ErrorCode::kUnsupported, "unsupported format: " + name.string() +
                                                    (ext.empty() ? "" : " (" + ext + ")"));
   }
   auto result = extract_bytes(bytes, format);
   if (!result) {
     return make_error(result.error().code,
-                      path.filename().string() + ": " + result.error().message);
+                      name.filename().string() + ": " + result.error().message);
   }
-  if (!result->year) result->year = year_from_path(path);
+  if (!result->year) result->year = year_from_path(name);
   return result;
+}
+
+Result<Extracted> extract_file(const fs::path& path) {
+  Result<std::string> bytes = read_input_file(path);
+  if (!bytes) return bytes.error();
+  return extract_named(path, *bytes);
 }
 
 Result<Extracted> extract_bytes(std::string_view bytes, Format format) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/analysis/normalize.hpp"
 #include "indexer/extract/charset.hpp"
 #include "indexer/extract/field_cleanup.hpp"
 
@@ -90,12 +91,12 @@ std::string unescape_double(std::string_view s) {
         if (*cp >= 0xD800 && *cp <= 0xDBFF && i + 11 <= s.size() &&
             s.compare(i + 5, 2, "\\u") == 0) {
           if (auto lo = parse_hex(s.substr(i + 7, 4)); lo && *lo >= 0xDC00 && *lo <= 0xDFFF) {
-            append_utf8(out, 0x10000 + ((*cp - 0xD800) << 10) + (*lo - 0xDC00));
+            analysis::append_utf8(out, 0x10000 + ((*cp - 0xD800) << 10) + (*lo - 0xDC00));
             i += 10;
             break;
           }
         }
-        if (*cp < 0xD800 || *cp > 0xDFFF) append_utf8(out, *cp);
+        if (*cp < 0xD800 || *cp > 0xDFFF) analysis::append_utf8(out, *cp);
         i += len;
         break;
       }

@@ -58,7 +58,7 @@ std::string declared_charset(std::string_view bytes) {
 
 std::string html_to_utf8(std::string_view bytes) {
   std::string_view body = strip_utf8_bom(bytes);
-  if (is_valid_utf8(body)) return std::string(body);
+  if (analysis::is_valid_utf8(body)) return std::string(body);
   if (bytes.size() >= 2 && (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")) {
     return decode_to_utf8(bytes);
   }
@@ -525,6 +525,20 @@ std::string first_meta(const PageFacts& facts, std::initializer_list<std::string
   return {};
 }
 
+// Every value of the first key present, joined with "; " (repeated citation_keywords metas).
+std::string joined_metas(const PageFacts& facts, std::initializer_list<std::string_view> keys) {
+  for (std::string_view key : keys) {
+    std::string out;
+    auto [b, e] = facts.metas.equal_range(std::string(key));
+    for (auto it = b; it != e; ++it) {
+      if (!out.empty()) out += "; ";
+      out += it->second;
+    }
+    if (!out.empty()) return out;
+  }
+  return {};
+}
+
 std::vector<std::string> authors_from(const PageFacts& facts) {
   for (std::string_view key :
        {"citation_author", "dc.creator", "dcterms.creator", "author", "article:author"}) {
@@ -582,6 +596,10 @@ Result<Extracted> extract_html(std::string_view bytes) {
   out.description =
       first_meta(facts, {"description", "og:description", "dc.description", "twitter:description"});
   out.authors = authors_from(facts);
+  out.keywords = joined_metas(facts, {"citation_keywords", "keywords", "dc.subject", "dcterms.subject", "article:tag"});
+  out.publisher = first_meta(facts, {"citation_publisher", "dc.publisher", "dcterms.publisher",
+                                     "citation_technical_report_institution", "og:site_name"});
+  out.pdf_url = first_meta(facts, {"citation_pdf_url"});
   for (std::string_view key :
        {"citation_publication_date", "citation_date", "dc.date", "dc.date.issued", "dcterms.issued",
         "dcterms.date", "article:published_time", "date",

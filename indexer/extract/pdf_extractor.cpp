@@ -354,7 +354,9 @@ Result<Extracted> read_pdf(std::string_view bytes) {
   if (out.authors.empty() && !xmp.empty())
     out.authors = split_authors(xmp_first_value(xmp, "dc:creator"));
   out.description = info_string(*doc, "Subject");
-  if (out.description.empty()) out.description = info_string(*doc, "Keywords");
+  out.keywords = info_string(*doc, "Keywords");
+  if (out.keywords.empty() && !xmp.empty()) out.keywords = xmp_first_value(xmp, "pdf:Keywords");
+  if (!xmp.empty()) out.publisher = xmp_first_value(xmp, "dc:publisher");
 
   const time_t created = doc->info_date_t("CreationDate");
   if (created > 0) {

@@ -125,7 +125,7 @@ std::size_t decode_entity(std::string_view s, std::string& out) {
       cp = cp * (hex ? 16 : 10) + d;
       if (cp > 0x10FFFF) return 0;
     }
-    append_utf8(out, cp);
+    analysis::append_utf8(out, cp);
     return semi + 1;
   }
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kNamed = {{

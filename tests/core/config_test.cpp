@@ -68,6 +68,7 @@ TEST_CASE("every config problem is reported with its line", "[config]") {
     std::string message_part;
   };
   const std::string head = "[index]\npath = \"i\"\n";
+  const std::string web = "[[source]]\nname = \"w\"\nkind = \"blog\"\norganisation = \"X\"\n";  // lines 3-6
   const std::vector<Row> rows = {
       {head + "[[source]]\nname = \"a\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\ncolour = \"red\"\n", 8, "unknown key 'colour'"},
       {head + "[[source]]\nname = \"a\"\nkind = \"podcast\"\norganisation = \"X\"\nroot = \"docs\"\n", 5, "bad kind 'podcast'"},
@@ -83,6 +84,22 @@ TEST_CASE("every config problem is reported with its line", "[config]") {
       {"[index]\npath = \n", 2, "TOML syntax error"},
       {"[index]\npath = \"i\"\n", 1, "no [[source]]"},
       {"[[source]]\nname = \"a\"\nkind = \"blog\"\norganisation = \"X\"\nroot = \"docs\"\n", 1, "missing [index]"},
+      // web sources
+      {head + "[[source]]\nname = \"w\"\nkind = \"blog\"\norganisation = \"X\"\n", 3, "missing required key 'root'"},
+      {head + web + "seeds = [\"example.org/a\"]\n", 7, "absolute http:// or https:// URLs"},
+      {head + web + "seeds = [\"http://example.org/\"]\nroot = \"docs\"\n", 8, "either 'root'"},
+      {head + web + "sitemap = \"ftp://example.org/sitemap.xml\"\n", 7, "'sitemap' must be an absolute"},
+      {head + web + "seeds = []\n", 7, "'seeds' is empty"},
+      {head + web + "seeds = [\"http://example.org/\"]\ninclude = [\"*.pdf\"]\n", 8, "'include_urls'"},
+      {head + web + "seeds = [\"http://example.org/\"]\nexclude_urls = [\"(unclosed\"]\n", 8, "bad regular expression"},
+      {head + web + "seeds = [\"http://example.org/\"]\nmax_pages = 0\n", 8, "'max_pages' must be at least 1"},
+      {head + web + "seeds = [\"http://example.org/\"]\nmax_depth = \"deep\"\n", 8, "'max_depth' must be an integer"},
+      {head + web + "seeds = [\"http://example.org/\"]\ndelay_ms = -5\n", 8, "'delay_ms' must be at least 0"},
+      {head + web + "seeds = [\"http://example.org/\"]\ntimeout_s = 0\n", 8, "'timeout_s' must be"},
+      {head + web + "seeds = [\"http://example.org/\"]\nmax_bytes = 10\n", 8, "'max_bytes' must be at least"},
+      {head + web + "seeds = [\"http://example.org/\"]\nallow_hosts = [\"http://example.org\"]\n", 8, "bare host names"},
+      {head + web + "seeds = [\"http://example.org/\"]\nuser_agent = \"\"\n", 8, "'user_agent' must be"},
+      {head + web + "root = \"docs\"\nmax_depth = 2\n", 8, "'max_depth' needs a web source"},
   };
   for (const auto& r : rows) {
     INFO(r.toml);
@@ -97,6 +114,56 @@ TEST_CASE("every config problem is reported with its line", "[config]") {
     auto parsed = parse_config(r.toml, dir / "c.toml");
     CHECK_FALSE(parsed.has_value());
   }
+}
+
+TEST_CASE("a web source: seeds or a sitemap, crawl settings, defaults", "[config]") {
+  TempDir dir;
+  auto cfg = parse_config(R"(
+[index]
+path = "idx"
+
+[[source]]
+name = "site"
+kind = "blog"
+organisation = "X"
+seeds = ["HTTP://Example.org/blog/", "https://www.example.org:8443/"]
+sitemap = "https://cdn.example.net/sitemap.xml"
+include_urls = ["/blog/", "\\.pdf$"]
+exclude_urls = ["/tag/"]
+max_depth = 2
+max_pages = 50
+delay_ms = 250
+timeout_s = 2.5
+max_bytes = 1048576
+user_agent = "passage-test/1"
+
+[[source]]
+name = "minimal"
+kind = "blog"
+organisation = "Y"
+sitemap = "http://example.com/sitemap.xml"
+)", dir / "corpus.toml");
+  REQUIRE(cfg.has_value());
+  const auto& w = cfg->sources[0].web;
+  CHECK(cfg->sources[0].is_web());
+  CHECK(cfg->sources[0].root.empty());
+  CHECK(w.seeds.size() == 2);
+  CHECK(w.allow_hosts == std::vector<std::string>{"example.org", "www.example.org", "cdn.example.net"});
+  CHECK(w.include_urls == std::vector<std::string>{"/blog/", "\\.pdf$"});
+  CHECK(w.max_depth == 2);
+  CHECK(w.max_pages == 50);
+  CHECK(w.delay_ms == 250);
+  CHECK(w.timeout_s == Approx(2.5));
+  CHECK(w.max_bytes == 1048576);
+  CHECK(w.user_agent == "passage-test/1");
+  const auto& d = cfg->sources[1].web;
+  CHECK(d.allow_hosts == std::vector<std::string>{"example.com"});
+  CHECK(d.max_depth == 3);
+  CHECK(d.max_pages == 1000);
+  CHECK(d.delay_ms == 1000);
+  CHECK(d.timeout_s == Approx(30));
+  CHECK(d.max_bytes == 50u << 20);
+  CHECK(d.user_agent == "passage-crawler/0.1");
 }
 
 TEST_CASE("several problems are all reported at once", "[config]") {

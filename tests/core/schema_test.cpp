@@ -38,3 +38,24 @@ TEST_CASE("schema version is checked", "[schema]") {
   CHECK_FALSE(version_compatible(db, &found));
   CHECK(found == "0");
 }
+
+TEST_CASE("web page signatures round-trip and never look like a file's", "[schema]") {
+  using passage::schema::WebSignature;
+  const WebSignature rows[] = {
+      {"\"abc\"", "Tue, 03 Sep 2024 10:00:00 GMT", "0123456789abcdef", 2},
+      {"W/\"weak\"", "", "ff", 0},
+      {"", "", "", 17},
+  };
+  for (const WebSignature& s : rows) {
+    std::string encoded = passage::schema::web_signature(s);
+    auto back = passage::schema::parse_web_signature(encoded);
+    REQUIRE(back.has_value());
+    CHECK(back->etag == s.etag);
+    CHECK(back->last_modified == s.last_modified);
+    CHECK(back->body_hash == s.body_hash);
+    CHECK(back->depth == s.depth);
+  }
+  CHECK_FALSE(passage::schema::parse_web_signature("1234:1700000000"));
+  CHECK_FALSE(passage::schema::parse_web_signature(""));
+  CHECK_FALSE(passage::schema::parse_web_signature("http\x1f" "a\x1f" "b\x1f" "c\x1f" "x"));
+}

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/analysis/normalize.hpp"
 #include "indexer/extract/charset.hpp"
 #include "indexer/extract/extractor.hpp"
 #include "indexer/extract/field_cleanup.hpp"
@@ -43,6 +44,9 @@ struct Expect {
   std::optional<int> year = {};  // 0 means "no year"
   std::optional<std::string> description = {};
   std::vector<std::string> authors = {};
+  std::optional<std::string> keywords = {};
+  std::optional<std::string> publisher = {};
+  std::optional<std::string> pdf_url = {};
   std::vector<std::string> has = {};      // substrings the text must contain
   std::vector<std::string> has_not = {};  // substrings it must not contain
 };
@@ -54,9 +58,12 @@ void check(const Extracted& e, const Expect& x) {
   if (x.year) CHECK(e.year.value_or(0) == *x.year);
   if (x.description) CHECK(e.description == *x.description);
   if (!x.authors.empty()) CHECK(e.authors == x.authors);
+  if (x.keywords) CHECK(e.keywords == *x.keywords);
+  if (x.publisher) CHECK(e.publisher == *x.publisher);
+  if (x.pdf_url) CHECK(e.pdf_url == *x.pdf_url);
   for (const std::string& s : x.has) CHECK(contains(e.text, s));
   for (const std::string& s : x.has_not) CHECK_FALSE(contains(e.text, s));
-  CHECK(ix::is_valid_utf8(e.text));
+  CHECK(passage::analysis::is_valid_utf8(e.text));
 }
 
 }  // namespace
@@ -224,6 +231,23 @@ TEST_CASE("HTML metadata and body text", "[extract][html]") {
        "<meta name=\"citation_publication_date\" content=\"2018/05/01\">"
        "<meta name=\"author\" content=\"Web Team\"></head><body><p>Words.</p></body></html>",
        {.year = 2018, .authors = {"Smith, Jane", "Doe, John"}}},
+      {"Highwire citation_*: publisher, PDF link, keywords",
+       "<html><head><meta name=\"citation_title\" content=\"Cities and Asylum\">"
+       "<meta name=\"citation_publisher\" content=\"Centre on Migration\">"
+       "<meta name=\"citation_pdf_url\" content=\"https://example.org/wp-12.pdf\">"
+       "<meta name=\"citation_keywords\" content=\"asylum\"><meta name=\"citation_keywords\" content=\"cities\">"
+       "<meta name=\"keywords\" content=\"ignored\"><meta property=\"og:site_name\" content=\"Site\">"
+       "</head><body><p>Words.</p></body></html>",
+       {.title = "Cities and Asylum", .keywords = "asylum; cities", .publisher = "Centre on Migration",
+        .pdf_url = "https://example.org/wp-12.pdf"}},
+      {"DC.publisher and DC.subject, else og:site_name and keywords",
+       "<html><head><meta name=\"DC.publisher\" content=\"City of Ghent\"><meta name=\"DC.subject\" content=\"housing\">"
+       "<meta property=\"og:site_name\" content=\"Ghent portal\"></head><body><p>Words.</p></body></html>",
+       {.keywords = "housing", .publisher = "City of Ghent", .pdf_url = ""}},
+      {"OpenGraph site name and article:tag",
+       "<html><head><meta property=\"og:site_name\" content=\"Migration Blog\">"
+       "<meta property=\"article:tag\" content=\"returns\"></head><body><p>Words.</p></body></html>",
+       {.keywords = "returns", .publisher = "Migration Blog"}},
       {"DC.creator and DC.date",
        "<html><head><meta name=\"DC.creator\" content=\"UNHCR\"><meta name=\"DC.date\" "
        "content=\"c. 2016\">"
@@ -341,7 +365,7 @@ TEST_CASE("HTML in legacy charsets is converted to UTF-8", "[extract][html]") {
       auto r = ix::extract_html(row.html);
       REQUIRE(r);
       CHECK(r->text == row.text);
-      CHECK(ix::is_valid_utf8(r->text));
+      CHECK(passage::analysis::is_valid_utf8(r->text));
     }
   }
 }
@@ -582,7 +606,7 @@ TEST_CASE("plain text: encodings, line ends and title", "[extract][text]") {
       REQUIRE(r);
       CHECK(r->text == row.text);
       CHECK(r->title == row.title);
-      CHECK(ix::is_valid_utf8(r->text));
+      CHECK(passage::analysis::is_valid_utf8(r->text));
       CHECK(r->pages == 0);
     }
   }
@@ -614,6 +638,7 @@ TEST_CASE("PDF: two pages with metadata", "[extract][pdf]") {
   CHECK(r->title == "Two Page Fixture on Asylum");
   CHECK(r->authors == std::vector<std::string>{"Ada Lovelace", "Charles Babbage"});
   CHECK(r->description == "A hand-made test document");
+  CHECK(r->keywords == "asylum; borders");
   CHECK(r->year.value_or(0) == 2019);
   CHECK(r->language == "en-GB");
   CHECK_FALSE(contains(r->text, "\f"));
@@ -759,7 +784,7 @@ TEST_CASE("years, whitespace and UTF-8 validity", "[extract][rules]") {
   };
   for (const Utf8Row& row : utf8) {
     INFO(row.bytes);
-    CHECK(ix::is_valid_utf8(row.bytes) == row.valid);
+    CHECK(passage::analysis::is_valid_utf8(row.bytes) == row.valid);
   }
 }
 
@@ -781,8 +806,8 @@ TEST_CASE("every document of the shared corpus extracts", "[extract][corpus][slo
     auto r = ix::extract_file(entry.path());
     REQUIRE(r);
     CHECK_FALSE(r->text.empty());
-    CHECK(ix::is_valid_utf8(r->text));
-    CHECK(ix::is_valid_utf8(r->title));
+    CHECK(passage::analysis::is_valid_utf8(r->text));
+    CHECK(passage::analysis::is_valid_utf8(r->title));
     CHECK(r->page_offsets.size() == static_cast<std::size_t>(r->pages));
     ++files;
     pdf_pages += static_cast<std::size_t>(r->pages);

@@ -398,6 +398,15 @@ TEST_CASE("the same text found at two places is one hit", "[integration][search]
   REQUIRE(r.hits.size() == 2);
   std::size_t dups = r.hits[0].duplicates + r.hits[1].duplicates;
   CHECK(dups == 1);
+  // The collapsed hit lists both places (itself first), the other hit none.
+  const query::Hit& work = r.hits[0].duplicates == 1 ? r.hits[0] : r.hits[1];
+  const query::Hit& single = r.hits[0].duplicates == 1 ? r.hits[1] : r.hits[0];
+  CHECK(single.locations.empty());
+  REQUIRE(work.locations.size() == 2);
+  CHECK(work.locations[0].id == work.id);
+  std::set<std::string> ids{work.locations[0].id, work.locations[1].id};
+  CHECK(ids == std::set<std::string>{"a/report.txt", "b/copy-of-report.txt"});
+  for (const auto& l : work.locations) CHECK(l.url == "file://" + (tmp / l.id).string());
 }
 
 TEST_CASE("a searcher keeps answering while jobs rewrite the index under it", "[integration][search]") {

@@ -19,6 +19,7 @@
 #include "core/log.hpp"
 #include "indexer/index_job.hpp"
 #include "query/searcher.hpp"
+#include "server/document_files.hpp"
 #include "server/request_handler.hpp"
 #include "server/server.hpp"
 #include "tests/test_support.hpp"
@@ -290,14 +291,129 @@ TEST_CASE("handle_request: healthz, page and HEAD", "[server]") {
   auto page = handle(http::verb::get, "/");
   CHECK(header(page, http::field::content_type) == "text/html; charset=utf-8");
   CHECK_THAT(page.body(), Catch::Contains("<!doctype html>"));
-  CHECK_THAT(page.body(), Catch::Contains("api/search"));
-  CHECK_THAT(page.body(), !Catch::Contains("https://"));  // no CDN
+  CHECK_THAT(page.body(), Catch::Contains("<script src=\"widget.js\""));
+  CHECK_THAT(handle(http::verb::get, "/widget.js").body(), Catch::Contains("api/search"));
 
   auto head = handle(http::verb::head, "/");
   CHECK(head.result_int() == 200);
   CHECK(head.body().empty());
   CHECK(header(head, http::field::content_length) == std::to_string(page.body().size()));
   CHECK(header(head, http::field::content_type) == "text/html; charset=utf-8");
+}
+
+TEST_CASE("handle_request: web assets with content type, ETag, caching and 304", "[server]") {
+  struct Row {
+    std::string_view path;
+    std::string_view content_type;
+    std::string_view must_contain;
+  };
+  const Row rows[] = {
+      {"/", "text/html; charset=utf-8", "data-passage-search"},
+      {"/index.html", "text/html; charset=utf-8", "data-passage-search"},
+      {"/widget.js", "text/javascript; charset=utf-8", "attachShadow"},
+      {"/passage.css", "text/css; charset=utf-8", "--passage-accent"},
+  };
+  for (const Row& row : rows) {
+    INFO(row.path);
+    auto res = handle(http::verb::get, row.path);
+    REQUIRE(res.result_int() == 200);
+    CHECK(header(res, http::field::content_type) == row.content_type);
+    CHECK_THAT(res.body(), Catch::Contains(std::string(row.must_contain)));
+    CHECK_THAT(res.body(), !Catch::Contains("https://"));  // no CDN, no font service
+    std::string etag = header(res, http::field::etag);
+    REQUIRE(etag.size() > 2);
+    CHECK(etag.front() == '"');
+    CHECK_FALSE(header(res, http::field::cache_control).empty());
+
+    auto req = make_request(http::verb::get, row.path);
+    req.set(http::field::if_none_match, etag);
+    auto again = passage::server::handle_request(req, test_searcher(), {});
+    CHECK(again.result_int() == 304);
+    CHECK(again.body().empty());
+    CHECK(header(again, http::field::etag) == etag);
+
+    req.set(http::field::if_none_match, "\"stale\"");
+    CHECK(passage::server::handle_request(req, test_searcher(), {}).result_int() == 200);
+  }
+  CHECK(header(handle(http::verb::get, "/widget.js"), http::field::etag) !=
+        header(handle(http::verb::get, "/"), http::field::etag));
+  // The page runs only its own script: no inline script or style allowed.
+  auto page = handle(http::verb::get, "/");
+  CHECK_THAT(std::string(page["Content-Security-Policy"]), Catch::Contains("script-src 'self'"));
+  CHECK_THAT(std::string(page["Content-Security-Policy"]), !Catch::Contains("unsafe-inline"));
+  CHECK(handle(http::verb::get, "/widget.js/").result_int() == 404);
+  CHECK(handle(http::verb::get, "/web/widget.js").result_int() == 404);
+}
+
+TEST_CASE("handle_request: document files are served only inside the document roots", "[server]") {
+  const std::string id = "blog%2Fasylum-reception.html";
+  auto doc = test_searcher().document("blog/asylum-reception.html").value_or_throw();
+  const std::filesystem::path file = doc.meta.path;
+  const std::filesystem::path blog = file.parent_path();
+  const std::filesystem::path corpus = blog.parent_path();
+
+  passage::server::HandlerOptions options;
+  auto none = handle(http::verb::get, "/api/documents/" + id + "/file", options);
+  CHECK(none.result_int() == 404);
+  CHECK_THAT(none.body(), !Catch::Contains(corpus.string()));
+
+  options.document_roots = {corpus};
+  auto res = handle(http::verb::get, "/api/documents/" + id + "/file", options);
+  REQUIRE(res.result_int() == 200);
+  CHECK(header(res, http::field::content_type) == "text/html; charset=utf-8");
+  CHECK(res.body() == passage::test::read_file(file));
+  CHECK_THAT(std::string(res["Content-Security-Policy"]), Catch::StartsWith("sandbox"));
+  CHECK(header(res, http::field::content_disposition) == "inline; filename=\"asylum-reception.html\"");
+
+  CHECK(handle(http::verb::get, "/api/documents/nope/file", options).result_int() == 404);
+  CHECK(handle(http::verb::get, "/api/documents/" + id + "/file?x=1", options).result_int() == 400);
+  options.document_roots = {corpus / "reports"};
+  auto outside = handle(http::verb::get, "/api/documents/" + id + "/file", options);
+  CHECK(outside.result_int() == 404);
+  CHECK_THAT(outside.body(), !Catch::Contains(corpus.string()));
+
+  // read_document_file: a table of paths against one root.
+  TempDir tmp;
+  write_file(tmp / "root/a.pdf", "%PDF-1.4");
+  write_file(tmp / "root/sub/b.txt", "text");
+  write_file(tmp / "rootless/c.txt", "secret");
+  write_file(tmp / "outside.md", "secret");
+  std::filesystem::create_symlink(tmp / "outside.md", tmp / "root/link.md");
+  std::filesystem::create_directory_symlink(tmp / "rootless", tmp / "root/dirlink");
+  struct Row {
+    std::filesystem::path path;
+    bool served;
+    std::string_view content_type;
+  };
+  const Row rows[] = {
+      {tmp / "root/a.pdf", true, "application/pdf"},
+      {tmp / "root/sub/b.txt", true, "text/plain; charset=utf-8"},
+      {tmp / "root/sub/../a.pdf", true, "application/pdf"},
+      {tmp / "root/../outside.md", false, ""},
+      {tmp / "rootless/c.txt", false, ""},  // shares the root's name as a prefix only
+      {tmp / "root/link.md", false, ""},    // symlink out of the root
+      {tmp / "root/dirlink/c.txt", false, ""},
+      {tmp / "root/sub", false, ""},        // a folder
+      {tmp / "root/missing.pdf", false, ""},
+      {"root/a.pdf", false, ""},            // relative
+      {"", false, ""},
+  };
+  for (const Row& row : rows) {
+    INFO(row.path);
+    auto f = passage::server::read_document_file(row.path, {tmp / "root"});
+    CHECK(f.has_value() == row.served);
+    if (f) CHECK(f->content_type == row.content_type);
+    if (!f) CHECK(f.error().message.find(tmp.path().string()) == std::string::npos);
+  }
+  CHECK_FALSE(passage::server::read_document_file(tmp / "root/a.pdf", {}).has_value());
+}
+
+TEST_CASE("handle_request: search results carry authors", "[server]") {
+  auto res = handle(http::verb::get, "/api/search?q=asylum");
+  REQUIRE(res.result_int() == 200);
+  json body = json::parse(res.body());
+  REQUIRE_FALSE(body["results"].empty());
+  for (const auto& hit : body["results"]) CHECK(hit["authors"].is_array());
 }
 
 TEST_CASE("handle_request: CORS", "[server]") {

@@ -85,7 +85,8 @@ write_pdf("two_pages.pdf", [
     text_stream([(12, 72, 760, "Alpha page one discusses asylum procedures in Europe.")]),
     text_stream([(12, 72, 760, "Beta page two discusses border policy and returns.")]),
 ], info={"Title": "Two Page Fixture on Asylum", "Author": "Ada Lovelace; Charles Babbage",
-         "Subject": "A hand-made test document", "CreationDate": "D:20190314120000Z"},
+         "Subject": "A hand-made test document", "Keywords": "asylum; borders",
+         "CreationDate": "D:20190314120000Z"},
    catalog_extra="/Lang (en-GB) ")
 
 # A word-processor title: the large first-page heading must win.

@@ -1,0 +1,80 @@
+#pragma once
+// The on-disk layout of an index: one database or a set of shards, in generations.
+//
+//   INDEX/XAPIANDB          Xapian stub database file naming the shards of the current
+//                           generation ("auto gen-3/shard-0", "remote host:port"); replaced
+//                           atomically with rename(2), so every reader sees one whole set
+//   INDEX/shard-K           one stub file per shard ("auto gen-3/shard-K"): what a shard server
+//                           (`passage shard serve INDEX/shard-K`) opens, following generations
+//   INDEX/gen-G/shard-K/    the Xapian (glass) database of shard K in generation G
+//
+// `passage index --full` builds generation G+1 beside G and switches the stub at the end; a crash
+// before the switch leaves G serving. Xapian's own tools (xapian-delve INDEX) read the stub too.
+// A plain Xapian database folder (the layout before generations) is read as generation 0 with
+// one local shard; `--full` migrates it. Passage keeps two facts Xapian's stub format has no word
+// for in comment lines it understands: "#passage generation G" and "#passage timeout_ms N" (for
+// the next remote line).
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace passage::layout {
+
+/// The stub file inside an index folder (Xapian opens a folder holding it as that stub).
+inline constexpr std::string_view kStubFile = "XAPIANDB";
+/// Held (flock) by an indexing job for its whole run.
+inline constexpr std::string_view kLockFile = "passage.lock";
+/// Default wait for a remote shard's answer.
+inline constexpr int kDefaultTimeoutMs = 2000;
+
+/// Where one shard of the current generation is.
+struct Shard {
+  std::string name;              // "shard-K"
+  std::filesystem::path path;    // local database folder (absolute); empty for a remote shard
+  std::string host;              // remote shard: host and port served by xapian-tcpsrv
+  unsigned short port = 0;
+  int timeout_ms = kDefaultTimeoutMs;
+  bool remote() const { return !host.empty(); }
+  /// "host:port" or the local path, for messages and /healthz.
+  std::string address() const;
+};
+
+struct Layout {
+  /// 0 = a plain database folder without stub (the layout before generations).
+  int generation = 0;
+  std::vector<Shard> shards;
+  /// The stub text as read (compare to notice a switched generation cheaply).
+  std::string stub_text;
+};
+
+/// Reads the layout of an index folder (or of a stub file). kNotFound when there is no index.
+Result<Layout> read_layout(const std::filesystem::path& index);
+
+/// Writes INDEX/XAPIANDB (and INDEX/shard-K stubs) for `layout` atomically: each is written to a
+/// temporary file, flushed to disk and renamed over the old one. Shard paths must lie inside
+/// index_dir or be absolute.
+Status write_layout(const std::filesystem::path& index_dir, const Layout& layout);
+
+/// INDEX/gen-G and INDEX/gen-G/shard-K.
+std::filesystem::path generation_dir(const std::filesystem::path& index_dir, int generation);
+std::filesystem::path shard_dir(const std::filesystem::path& index_dir, int generation, std::size_t shard);
+std::string shard_name(std::size_t shard);
+
+/// Generation numbers of the gen-G folders present in index_dir, ascending.
+std::vector<int> generations_on_disk(const std::filesystem::path& index_dir);
+
+/// Stable 64-bit FNV-1a hash of a document id: the same on every run and machine.
+std::uint64_t id_hash(std::string_view id);
+/// The shard a document id belongs to among n shards.
+inline std::size_t shard_of(std::string_view id, std::size_t n) { return n <= 1 ? 0 : id_hash(id) % n; }
+
+/// Parses "host:port" (port 1..65535, host non-empty). kInvalidArgument otherwise.
+Result<std::pair<std::string, unsigned short>> parse_address(std::string_view text);
+
+}  // namespace passage::layout
