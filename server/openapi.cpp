@@ -182,7 +182,7 @@ std::string_view openapi_json() {
       },
       "Hit": {
         "type": "object",
-        "required": ["id", "rank", "score", "title", "url", "kind", "organisation", "language", "year", "facets", "authors", "snippet", "page", "duplicates"],
+        "required": ["id", "rank", "score", "title", "url", "kind", "organisation", "language", "year", "facets", "authors", "snippet", "page", "duplicates", "locations"],
         "properties": {
           "id": {"type": "string"},
           "rank": {"type": "integer"},
@@ -197,7 +197,12 @@ std::string_view openapi_json() {
           "authors": {"type": "array", "items": {"type": "string"}},
           "snippet": {"type": "string", "description": "HTML-escaped, matched words in <mark>"},
           "page": {"type": "integer", "nullable": true, "description": "PDF page of the snippet"},
-          "duplicates": {"type": "integer", "description": "documents with the same text collapsed into this hit"}
+          "duplicates": {"type": "integer", "description": "documents with the same text collapsed into this hit"},
+          "locations": {
+            "type": "array",
+            "description": "every place the work was found, this hit first",
+            "items": {"type": "object", "required": ["id", "url"], "properties": {"id": {"type": "string"}, "url": {"type": "string"}}}
+          }
         }
       },
       "SearchResult": {
