@@ -158,13 +158,11 @@ class Searcher {
 
   /// Number of documents in the index.
   std::size_t document_count() const;
-  /// When the last indexing job completed (ISO 8601 UTC, from the index metadata), or "" when
-  /// unknown.
+  /// When the last indexing job completed (ISO 8601 UTC from the index metadata, e.g.
+  /// 2026-11-25T15:00:00Z), or "" when unknown.
   std::string last_indexed() const;
   /// Names of every facet the index knows (built-in, then declared).
   std::vector<std::string> facet_names() const;
-  /// When the index was last written (ISO 8601 UTC, e.g. 2026-11-25T15:00:00Z); empty if unknown.
-  std::string last_indexed() const;
   /// Re-opens the database to see the latest committed state.
   void reopen();
 

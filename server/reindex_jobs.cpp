@@ -261,7 +261,12 @@ void ReindexJobs::run(std::uint64_t id, std::vector<std::string> argv) {
     }
   };
   auto on_err = [&](std::string_view line) {
-    if (line.starts_with(kErrorPrefix)) error = std::string(line.substr(kErrorPrefix.size()));
+    // "passage: error: MESSAGE" and, for a config with several problems, one line per problem.
+    if (line.starts_with(kErrorPrefix)) {
+      error = std::string(line.substr(kErrorPrefix.size()));
+    } else if (!error.empty() && !line.empty() && !line.starts_with("{")) {
+      error.append("\n").append(line);
+    }
     log::info("reindex_job_output", {{"job", id}, {"line", line}});
   };
 

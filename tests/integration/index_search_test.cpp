@@ -358,7 +358,7 @@ TEST_CASE("a changed thesaurus makes the next run re-tag every document", "[inte
   CHECK(s->search(req)->total == 1);
 }
 
-TEST_CASE("an accented query prefers the exact form; an unaccented one finds both", "[integration][search]") {
+TEST_CASE("an accented query prefers the exact form, an unaccented one finds both", "[integration][search]") {
   passage::test::TempDir tmp;
   passage::test::write_file(tmp / "docs" / "exact.txt", "Accueil\n\nLes réfugiés arrivent dans la ville et cherchent un logement stable.\n");
   passage::test::write_file(tmp / "docs" / "stem.txt", "Accueil\n\nLe réfugié arrive dans la ville et cherche un logement stable.\n");

@@ -68,7 +68,7 @@ unsigned raw_status(unsigned short port, const std::string& bytes, std::string* 
   }
 }
 
-TEST_CASE("hostile clients: every attack gets a 4xx or a closed connection; normal clients keep being served",
+TEST_CASE("hostile clients: every attack gets a 4xx or a closed connection and normal clients keep being served",
           "[ops][hostile]") {
   // One server for every section (each section re-enters the test case).
   static HostileFixture fx;
