@@ -3,6 +3,8 @@
 # SECONDS (default 25) from a scratch copy of its seed corpus in fuzz/corpus/<target>/, so the
 # repository is never modified. Fails when a target crashes, leaks, breaks an invariant, times
 # out (-timeout) or exceeds its memory limit (-rss_limit_mb), printing the reproducer's path.
+# Every run stops by itself: libFuzzer's -max_total_time, and `timeout` a minute later if not.
+# The build goes through ccache when it is installed (or CMAKE_CXX_COMPILER_LAUNCHER's value).
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (targets: html markdown pdf query config query_string http)
 # PASSAGE_FUZZ_JOBS targets run at once (default: the number of cores, at most 2).
 set -euo pipefail
@@ -16,7 +18,8 @@ parallel=${PASSAGE_FUZZ_JOBS:-$(nproc)}
 ((parallel > 2)) && parallel=2
 
 start=$SECONDS
-cmake --preset fuzz >/dev/null
+launcher=${CMAKE_CXX_COMPILER_LAUNCHER-$(command -v ccache >/dev/null && echo ccache || true)}
+cmake --preset fuzz -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" >/dev/null
 cmake --build --preset fuzz --parallel "$(nproc)" --target "${targets[@]/#/fuzz_}"
 echo "fuzz: built in $((SECONDS - start)) s"
 
@@ -43,7 +46,8 @@ run_target() {
   local args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb="$(rss_mb "$t")"
     -max_len="$(max_len "$t")" -artifact_prefix="$dir/artifacts/" -print_final_stats=1)
   [[ -f fuzz/dict/$t.dict ]] && args+=(-dict="fuzz/dict/$t.dict")
-  if build/fuzz/fuzz/fuzz_"$t" "${args[@]}" "$dir/corpus" >"$dir/log" 2>&1; then
+  if timeout --kill-after=10 $((seconds + 60)) \
+    build/fuzz/fuzz/fuzz_"$t" "${args[@]}" "$dir/corpus" >"$dir/log" 2>&1; then
     echo 0 >"$dir/status"
   else
     echo $? >"$dir/status"
@@ -56,22 +60,33 @@ for t in "${targets[@]}"; do
 done
 wait
 
-failed=0
+failed=()
 for t in "${targets[@]}"; do
   dir=$scratch/$t
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/log")
   cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -1 || true)
-  if [[ $(cat "$dir/status") == 0 ]]; then
+  status=$(cat "$dir/status")
+  if [[ $status == 0 ]]; then
     printf 'fuzz: %-13s ok   %9s runs %7s exec/s  %s\n' "$t" "${runs:-?}" "${rate:-?}" "$cov"
   else
-    failed=1
-    printf 'fuzz: %-13s FAILED (exit %s); log: %s\n' "$t" "$(cat "$dir/status")" "$dir/log"
+    failed+=("$t")
+    if [[ $status == 124 ]]; then
+      printf 'fuzz: %-13s FAILED: still running after %s s, stopped by timeout; log: %s\n' "$t" "$((seconds + 60))" "$dir/log"
+    else
+      printf 'fuzz: %-13s FAILED (exit %s); log: %s\n' "$t" "$status" "$dir/log"
+    fi
     grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz invariant|ALARM|.*runtime error)' "$dir/log" | head -5 || true
-    for a in "$dir"/artifacts/*; do [[ -e $a ]] && echo "fuzz: reproducer: $a"; done
-    echo "fuzz: replay with: build/fuzz/fuzz/fuzz_$t REPRODUCER; keep it in fuzz/regressions/$t/"
+    for a in "$dir"/artifacts/*; do
+      [[ -e $a ]] || continue
+      echo "fuzz: reproducer: $a"
+      echo "fuzz: replay with: build/fuzz/fuzz/fuzz_$t $a; keep it in fuzz/regressions/$t/"
+    done
   fi
 done
 echo "fuzz: ${#targets[@]} targets, ${seconds} s each, $((SECONDS - start)) s in all; scratch: $scratch"
-if ((failed)); then exit 1; fi
+if ((${#failed[@]})); then
+  echo "fuzz: FAILED: ${failed[*]} found a problem (crash, leak, undefined behaviour, broken invariant, timeout or memory overrun); see above" >&2
+  exit 1
+fi
 rm -rf "$scratch"
