@@ -26,6 +26,7 @@ struct IndexArgs {
   std::size_t commit_every = 500;
   std::string parse_worker;
   bool in_process = false;
+  bool full = false;
   double parse_timeout = 60;
   unsigned parse_cpu = 30;
   std::size_t parse_memory = 1024;
@@ -53,9 +54,16 @@ nlohmann::json report_json(const indexer::IndexReport& r) {
     for (const auto& p : v) a.push_back({{"path", p.path}, {"reason", p.reason}});
     return a;
   };
-  return {{"found", r.found},        {"fetched", r.fetched},         {"indexed", r.indexed},         {"unchanged", r.unchanged},
-          {"deleted", r.deleted},    {"failed", items(r.failed)},    {"skipped", items(r.skipped)},
-          {"documents", r.documents}, {"seconds", r.seconds}};
+  return {{"found", r.found},
+          {"fetched", r.fetched},
+          {"indexed", r.indexed},
+          {"unchanged", r.unchanged},
+          {"deleted", r.deleted},
+          {"failed", items(r.failed)},
+          {"skipped", items(r.skipped)},
+          {"documents", r.documents},
+          {"generation", r.generation},
+          {"seconds", r.seconds}};
 }
 
 }  // namespace
@@ -80,11 +88,16 @@ Command add_index_command(CLI::App& app) {
   cmd->add_option("--parse-cpu", a->parse_cpu, "CPU seconds a document may take to parse (0: no limit)")->capture_default_str();
   cmd->add_option("--parse-memory", a->parse_memory, "Megabytes a parser may use for one document (0: no limit)")->capture_default_str();
   cmd->add_option("--parse-worker", a->parse_worker, "The parse worker executable (default: passage-parse-worker beside passage)");
+  cmd->add_flag("--full", a->full,
+                "Rebuild every document into a new generation beside the current index and switch "
+                "to it atomically "
+                "at the end (a running server answers from the old one until then)");
   cmd->add_flag("--in-process", a->in_process, "Parse in this process instead of isolated workers (faster start, no protection)");
   return [a]() -> int {
     indexer::IndexOptions opts;
     opts.threads = a->threads;
     opts.commit_every = a->commit_every;
+    opts.full = a->full;
     if (!a->in_process) {
       opts.isolation.worker = a->parse_worker.empty() ? default_parse_worker() : std::filesystem::path(a->parse_worker);
       opts.isolation.timeout = std::chrono::milliseconds(static_cast<long long>(a->parse_timeout * 1000));
@@ -135,10 +148,15 @@ Command add_index_command(CLI::App& app) {
     } else {
       if (tty) std::fprintf(stderr, "\n");
       std::cout << "Indexed into " << opts.index_dir.string() << " in " << r.seconds << " s\n"
-                << "  found " << r.found << (r.fetched > 0 ? ", fetched " + std::to_string(r.fetched) : std::string())
+                << "  found " << r.found
+                << (r.fetched > 0 ? ", fetched " + std::to_string(r.fetched) : std::string())
                 << ", indexed " << r.indexed << ", unchanged " << r.unchanged << ", deleted "
-                << r.deleted << ", skipped " << r.skipped.size() << ", failed " << r.failed.size() << "\n"
-                << "  documents in index: " << r.documents << "\n";
+                << r.deleted << ", skipped " << r.skipped.size() << ", failed " << r.failed.size()
+                << "\n"
+                << "  documents in index: " << r.documents
+                << (a->full ? " (new generation " + std::to_string(r.generation) + ")"
+                            : std::string())
+                << "\n";
       for (const auto& f : r.failed) std::cout << "  failed: " << f.path << ": " << f.reason << "\n";
       for (const auto& s : r.skipped) std::cout << "  skipped: " << s.path << ": " << s.reason << "\n";
     }

@@ -1,6 +1,7 @@
 #include "core/index_layout.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -201,7 +202,7 @@ Status write_layout(const fs::path& index_dir, const Layout& layout) {
       text += "auto " + relative_or_absolute(s.path, base) + "\n";
     }
     // The per-shard stub a shard server opens: it follows generations as the main stub does.
-    if (!s.path.empty()) {
+    if (!s.path.empty() && layout.shards.size() > 1) {
       Status st = write_atomically(base / shard_name(k), "auto " + relative_or_absolute(s.path, base) + "\n");
       if (!st) return st;
     }
@@ -214,6 +215,80 @@ Status write_layout(const fs::path& index_dir, const Layout& layout) {
     ::close(dfd);
   }
   return Ok{};
+}
+
+bool is_plain_database(const fs::path& index_dir) {
+  std::error_code ec;
+  return !fs::exists(index_dir / kStubFile, ec) &&
+         (fs::exists(index_dir / "iamglass", ec) || fs::exists(index_dir / "iamchert", ec));
+}
+
+Status remove_plain_database(const fs::path& index_dir) {
+  std::error_code ec;
+  if (!fs::exists(index_dir / kStubFile, ec))
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "no stub in " + index_dir.string() + ": the plain database stays");
+  for (const char* marker : {"iamglass", "iamchert"}) {
+    fs::remove(index_dir / marker, ec);
+    if (ec)
+      return make_error(ErrorCode::kUnavailable,
+                        "cannot remove " + (index_dir / marker).string() + ": " + ec.message());
+  }
+  // The tables (NAME.glass, NAME.DB, NAME.baseA/B) and the lock file of the old database.
+  for (fs::directory_iterator it(index_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string ext = it->path().extension().string();
+    const std::string name = it->path().filename().string();
+    if (ext == ".glass" || ext == ".DB" || ext == ".baseA" || ext == ".baseB" ||
+        name == "flintlock") {
+      std::error_code rm;
+      fs::remove(it->path(), rm);
+    }
+  }
+  return Ok{};
+}
+
+Status remove_generations(const fs::path& index_dir, const std::function<bool(int)>& drop) {
+  for (int g : generations_on_disk(index_dir)) {
+    if (!drop(g)) continue;
+    std::error_code ec;
+    fs::remove_all(generation_dir(index_dir, g), ec);
+    if (ec)
+      return make_error(
+          ErrorCode::kUnavailable,
+          "cannot remove " + generation_dir(index_dir, g).string() + ": " + ec.message());
+  }
+  return Ok{};
+}
+
+Result<IndexLock> IndexLock::acquire(const fs::path& index_dir) {
+  const fs::path file = index_dir / kLockFile;
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return make_error(ErrorCode::kUnavailable,
+                      "cannot open " + file.string() + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK)
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "another indexing job is already running on " + index_dir.string());
+    return make_error(ErrorCode::kUnavailable,
+                      "cannot lock " + file.string() + ": " + std::strerror(err));
+  }
+  return IndexLock(fd);
+}
+
+IndexLock& IndexLock::operator=(IndexLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+IndexLock::~IndexLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
 }
 
 }  // namespace passage::layout

@@ -18,8 +18,10 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -73,6 +75,36 @@ std::vector<int> generations_on_disk(const std::filesystem::path& index_dir);
 std::uint64_t id_hash(std::string_view id);
 /// The shard a document id belongs to among n shards.
 inline std::size_t shard_of(std::string_view id, std::size_t n) { return n <= 1 ? 0 : id_hash(id) % n; }
+
+/// True when index_dir holds a plain Xapian database (the layout before generations) and no stub.
+bool is_plain_database(const std::filesystem::path& index_dir);
+
+/// Removes the files of a plain glass database from index_dir once a stub names its successor:
+/// `iamglass` first, so from that instant Xapian opens the folder as the stub (Xapian prefers a
+/// database's own files to a stub in the same folder). Readers that have it open keep reading.
+Status remove_plain_database(const std::filesystem::path& index_dir);
+
+/// Removes INDEX/gen-G for every generation on disk for which `drop(G)` is true.
+Status remove_generations(const std::filesystem::path& index_dir,
+                          const std::function<bool(int)>& drop);
+
+/// An exclusive lock on an index folder (flock on INDEX/passage.lock), held by an indexing job for
+/// its whole run so a second job on the same index fails at once. Released by the destructor, and
+/// by the kernel when the process dies however it dies.
+class IndexLock {
+ public:
+  /// kFailedPrecondition "another indexing job is already running on INDEX" when held elsewhere.
+  static Result<IndexLock> acquire(const std::filesystem::path& index_dir);
+  IndexLock(IndexLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  IndexLock& operator=(IndexLock&& other) noexcept;
+  IndexLock(const IndexLock&) = delete;
+  IndexLock& operator=(const IndexLock&) = delete;
+  ~IndexLock();
+
+ private:
+  explicit IndexLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
 
 /// Parses "host:port" (port 1..65535, host non-empty). kInvalidArgument otherwise.
 Result<std::pair<std::string, unsigned short>> parse_address(std::string_view text);

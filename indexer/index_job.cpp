@@ -10,15 +10,15 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
-
-#include "core/log.hpp"
 #include "core/analysis/spelling.hpp"
+#include "core/index_layout.hpp"
+#include "core/log.hpp"
 #include "core/schema.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/extract/extractor.hpp"
@@ -202,21 +202,82 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   fs::create_directories(options.index_dir, ec);
   if (ec) return make_error(ErrorCode::kUnavailable, "cannot create index folder " + options.index_dir.string() + ": " + ec.message());
 
+  if (options.full && !options.only_source.empty())
+    return make_error(ErrorCode::kInvalidArgument,
+                      "a full rebuild indexes every source: it cannot be limited to one source");
+  Result<layout::IndexLock> lock = layout::IndexLock::acquire(options.index_dir);
+  if (!lock) return lock.error();
+
+  // Where this job writes: the current generation's database in place (incremental), or a new
+  // generation beside it that a stub switch makes current at the end (--full, or a new index).
+  Result<layout::Layout> current = layout::read_layout(options.index_dir);
+  if (!current && current.error().code != ErrorCode::kNotFound) return current.error();
+  const bool have_index = current.has_value();
+  if (have_index && (current->shards.size() != 1 || current->shards[0].remote()))
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "index " + options.index_dir.string() + " is a set of " +
+                          std::to_string(current->shards.size()) +
+                          " shards; this passage writes single-database indexes");
+  const int current_generation = have_index ? current->generation : 0;
+  // Generations newer than the current one are what an interrupted full rebuild left; older ones
+  // than its predecessor nobody reads any more.
+  if (Status st = layout::remove_generations(
+          options.index_dir, [&](int g) { return !have_index || g > current_generation; });
+      !st)
+    return st.error();
+  const bool new_generation = options.full || !have_index;
+  const int generation = new_generation ? current_generation + 1 : current_generation;
+  const fs::path db_path = new_generation
+                               ? layout::shard_dir(fs::absolute(options.index_dir), generation, 0)
+                               : current->shards[0].path;
+  if (new_generation) {
+    fs::create_directories(layout::generation_dir(options.index_dir, generation), ec);
+    if (ec)
+      return make_error(ErrorCode::kUnavailable,
+                        "cannot create " + db_path.string() + ": " + ec.message());
+  }
+  const auto switch_to_new_generation = [&]() -> Status {
+    layout::Layout next;
+    next.generation = generation;
+    next.shards.push_back(
+        layout::Shard{layout::shard_name(0), db_path, {}, 0, layout::kDefaultTimeoutMs});
+    if (Status st = layout::write_layout(options.index_dir, next); !st) return st;
+    if (have_index && current_generation == 0)
+      return layout::remove_plain_database(options.index_dir);
+    return Ok{};
+  };
+
   std::optional<Xapian::WritableDatabase> db;
   try {
-    db.emplace(options.index_dir.string(), Xapian::DB_CREATE_OR_OPEN);
+    db.emplace(db_path.string(), Xapian::DB_CREATE_OR_OPEN);
   } catch (const Xapian::DatabaseLockError&) {
     return make_error(ErrorCode::kFailedPrecondition,
                       "another indexing job is already running on " + options.index_dir.string());
   } catch (const Xapian::Error& e) {
     return make_error(ErrorCode::kUnavailable, "cannot open index " + options.index_dir.string() + ": " + e.get_description());
   }
+  // A new index is visible from its first commit on, so a job killed on its first run keeps
+  // what it committed; a rebuild of an existing index stays invisible until it is complete.
+  if (!have_index) {
+    if (Status st = switch_to_new_generation(); !st) return st.error();
+  }
   std::string found_version;
   if (!schema::version_compatible(*db, &found_version))
     return make_error(ErrorCode::kFailedPrecondition,
-                      "index " + options.index_dir.string() + " has schema version " + found_version +
-                          " but this passage writes version " + std::to_string(schema::kSchemaVersion) +
-                          ": index into a new folder");
+                      "index " + options.index_dir.string() + " has schema version " +
+                          found_version + " but this passage writes version " +
+                          std::to_string(schema::kSchemaVersion) +
+                          ": rebuild it with `passage index --full`");
+  // The documents of the index being replaced, to report what a rebuild dropped.
+  std::unordered_map<std::string, Existing> replaced;
+  if (options.full && have_index) {
+    try {
+      replaced = existing_documents(Xapian::Database(current->shards[0].path.string()));
+    } catch (const Xapian::Error& e) {
+      log::warn("index_previous_unreadable",
+                {{"index", options.index_dir.string()}, {"what", e.get_description()}});
+    }
+  }
 
   std::vector<config::Source> sources = options.sources;
   if (!options.only_source.empty()) {
@@ -407,6 +468,19 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   } catch (const Xapian::Error& e) {
     return make_error(ErrorCode::kUnavailable, "index write failed: " + e.get_description());
   }
+  if (options.full && have_index) {
+    for (const auto& [id, e] : replaced)
+      if (!seen.count(id)) ++report.deleted;
+    // The switch: one rename(2) of the stub. Readers that opened the previous generation keep
+    // it until they reopen; it stays on disk until the next rebuild so they can.
+    if (Status st = switch_to_new_generation(); !st) return st.error();
+    if (Status st = layout::remove_generations(options.index_dir,
+                                               [&](int g) { return g < current_generation; });
+        !st)
+      log::warn("index_cleanup_failed",
+                {{"index", options.index_dir.string()}, {"what", st.error().message}});
+  }
+  report.generation = generation;
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   notify(true);
   log::debug("index_job_done", {{"index", options.index_dir.string()}, {"found", report.found},

@@ -1,6 +1,7 @@
 #pragma once
 // An indexing job: walks the configured sources, parses files on all cores, and writes them to
-// one Xapian database through a single writer with batched commits. Incremental: files whose
+// one Xapian database through a single writer with batched commits. The index folder holds
+// generations of that database behind a stub (core/index_layout.hpp). Incremental: files whose
 // size and mtime are unchanged are not parsed again; documents whose files disappeared are
 // deleted. One bad file never stops the job; it is reported with its reason.
 
@@ -42,6 +43,9 @@ struct IndexOptions {
   /// When set, only this source (one of `sources`) is walked, and only its documents are deleted
   /// when their files are gone; other sources' documents are left as they are.
   std::string only_source;
+  /// Rebuild every document into a new generation beside the current one and switch to it
+  /// atomically at the end: readers see the old index, whole, until the new one is complete.
+  bool full = false;
   /// Where documents are parsed: in worker processes (isolation.worker set; what `passage index`
   /// does) or in the parser threads themselves (worker empty).
   IsolationOptions isolation;
@@ -65,6 +69,7 @@ struct IndexReport {
   std::vector<ItemProblem> failed;   // could not be parsed (with reason)
   std::vector<ItemProblem> skipped;  // not indexed by design (unsupported format, ...)
   std::size_t documents = 0;  // documents in the index after the job
+  int generation = 0;  // the index generation the job wrote (a full rebuild starts a new one)
   double seconds = 0;
 };
 
@@ -74,7 +79,8 @@ std::vector<config::Source> sources_for_folders(const std::vector<std::filesyste
 
 /// Runs a job. Errors only when the job itself cannot run (index locked or unwritable, schema
 /// mismatch, parse worker missing); per-file problems are in the report. A job killed at any
-/// moment loses only its uncommitted batch: the next run parses what is missing.
+/// moment loses only its uncommitted batch: the next run parses what is missing. A killed full
+/// rebuild leaves the previous generation serving; the next run discards the unfinished one.
 Result<IndexReport> run_index_job(const IndexOptions& options);
 
 }  // namespace passage::indexer

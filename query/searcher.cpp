@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/analysis/analyzer.hpp"
 #include "core/analysis/stemmers.hpp"
+#include "core/index_layout.hpp"
 #include "core/schema.hpp"
 #include "query/facet_counter.hpp"
 #include "query/query_parser.hpp"
@@ -25,6 +28,17 @@ struct Searcher::Impl {
   std::vector<std::string> languages;        // languages present in the index
   std::vector<std::string> declared_facets;
   analysis::Thesaurus thesaurus;
+  std::string stub_text;  // the index's stub as last opened ("" for a plain database folder)
+
+  // The stub names the current generation: when a full rebuild switched it, Xapian's reopen()
+  // would stay on the old generation, so the whole index is opened again.
+  std::string read_stub() const {
+    std::ifstream in(dir / layout::kStubFile, std::ios::binary);
+    if (!in) return {};
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
 
   void load_metadata() {
     thesaurus = analysis::Thesaurus();
@@ -59,6 +73,7 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const fs::path& index_dir) {
   if (!fs::is_directory(index_dir, ec))
     return make_error(ErrorCode::kNotFound, "no index at " + index_dir.string() + " (run `passage index` first)");
   try {
+    impl->stub_text = impl->read_stub();
     impl->db = Xapian::Database(index_dir.string());
   } catch (const Xapian::DatabaseNotFoundError&) {
     return make_error(ErrorCode::kNotFound, "no index at " + index_dir.string() + " (run `passage index` first)");
@@ -92,6 +107,14 @@ std::vector<std::string> Searcher::facet_names() const {
 }
 
 void Searcher::reopen() {
+  std::string stub = impl_->read_stub();
+  if (stub != impl_->stub_text) {
+    Xapian::Database next(impl_->dir.string());  // throws (and keeps the old handle) if unreadable
+    impl_->db = std::move(next);
+    impl_->stub_text = std::move(stub);
+    impl_->load_metadata();
+    return;
+  }
   // Reloading the metadata (thesaurus, languages) is costly: only when there is a new revision.
   if (impl_->db.reopen()) impl_->load_metadata();
 }
@@ -110,7 +133,12 @@ auto with_reopen(Xapian::Database& db, const char* what, F&& fn) -> decltype(fn(
       return fn();
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
-      db.reopen();
+      try {
+        db.reopen();
+      } catch (const Xapian::Error& e) {
+        return make_error(ErrorCode::kUnavailable,
+                          "the index was replaced; try again (" + e.get_description() + ")");
+      }
     } catch (const Xapian::Error& e) {
       return make_error(ErrorCode::kInternal, std::string(what) + " failed: " + e.get_description());
     }

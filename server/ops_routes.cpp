@@ -4,6 +4,8 @@
 #include <boost/beast/http/verb.hpp>
 #include <cctype>
 #include <charconv>
+#include <optional>
+#include <string>
 #include <system_error>
 
 #include "server/http_errors.hpp"
@@ -110,13 +112,27 @@ std::optional<Response> check_admin(const Request& req, const OpsContext& ctx) {
 Response reindex(const Request& req, const Target& target, const OpsContext& ctx) {
   if (req.method() != http::verb::post) return method_not_allowed(req, "POST");
   std::string source;
+  std::optional<bool> full;
   for (const auto& [name, value] : target.params) {
-    if (name != "source" || !source.empty()) {
+    const bool repeated = name == "source" ? !source.empty()
+                          : name == "full" ? full.has_value()
+                                           : false;
+    if ((name != "source" && name != "full") || repeated) {
       return error_response(
           make_error(ErrorCode::kInvalidArgument, "unknown or repeated parameter '" + name + "'"),
           req.version(), req.keep_alive());
     }
-    source = value;
+    if (name == "source") {
+      source = value;
+    } else if (value == "true" || value == "1") {
+      full = true;
+    } else if (value == "false" || value == "0") {
+      full = false;
+    } else {
+      return error_response(make_error(ErrorCode::kInvalidArgument,
+                                       "full must be true or false, not '" + value + "'"),
+                            req.version(), req.keep_alive());
+    }
   }
   if (ctx.jobs == nullptr) {
     return error_response(http::status::conflict, "conflict",
@@ -124,7 +140,7 @@ Response reindex(const Request& req, const Target& target, const OpsContext& ctx
                           "reindex",
                           req.version(), req.keep_alive());
   }
-  Result<JobStatus> job = ctx.jobs->start(source);
+  Result<JobStatus> job = ctx.jobs->start(source, full.value_or(false));
   if (!job) {
     if (job.error().code == ErrorCode::kFailedPrecondition) {
       return error_response(http::status::conflict, "conflict", job.error().message, req.version(),

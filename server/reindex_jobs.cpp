@@ -77,6 +77,7 @@ nlohmann::ordered_json to_json(const JobStatus& s) {
   j["id"] = std::to_string(s.id);
   j["state"] = job_state_name(s.state);
   j["source"] = s.source.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.source);
+  j["full"] = s.full;
   j["created"] = time_or_null(s.created);
   j["started"] = time_or_null(s.started);
   j["finished"] = time_or_null(s.finished);
@@ -105,7 +106,10 @@ void ReindexJobs::shutdown() {
   if (finished.joinable()) finished.join();
 }
 
-Result<JobStatus> ReindexJobs::start(const std::string& source) {
+Result<JobStatus> ReindexJobs::start(const std::string& source, bool full) {
+  if (full && !source.empty())
+    return make_error(ErrorCode::kInvalidArgument,
+                      "a full rebuild indexes every source: give either source or full");
   if (!source.empty() &&
       std::find(source_names_.begin(), source_names_.end(), source) == source_names_.end()) {
     return make_error(ErrorCode::kInvalidArgument, "no source named '" + source + "' in the corpus-config");
@@ -122,6 +126,7 @@ Result<JobStatus> ReindexJobs::start(const std::string& source) {
   JobStatus job;
   job.id = next_id_++;
   job.source = source;
+  job.full = full;
   job.created = iso_now();
   jobs_[job.id] = job;
   while (jobs_.size() > kKeptJobs) jobs_.erase(jobs_.begin());
@@ -130,8 +135,9 @@ Result<JobStatus> ReindexJobs::start(const std::string& source) {
   std::vector<std::string> argv = command_;
   argv.insert(argv.end(), {"--json", "-q"});
   if (!source.empty()) argv.insert(argv.end(), {"--source", source});
+  if (full) argv.emplace_back("--full");
   thread_ = std::thread([this, id = job.id, argv = std::move(argv)]() mutable { run(id, std::move(argv)); });
-  log::info("reindex_job_queued", {{"job", job.id}, {"source", source}});
+  log::info("reindex_job_queued", {{"job", job.id}, {"source", source}, {"full", full}});
   return job;
 }
 

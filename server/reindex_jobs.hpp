@@ -34,6 +34,7 @@ struct JobStatus {
   std::uint64_t id = 0;
   JobState state = JobState::kQueued;
   std::string source;  // "" = every source
+  bool full = false;   // a full rebuild into a new generation (switched to atomically at the end)
   std::string created, started, finished;  // ISO 8601 UTC ("" = not yet)
   std::size_t total = 0, done = 0, indexed = 0, failed = 0;
   nlohmann::json report;  // the indexer's report (null until the job succeeded)
@@ -58,7 +59,7 @@ class ReindexJobs {
 
   /// Starts a job for every source ("") or one. kInvalidArgument for an unknown source;
   /// kFailedPrecondition (with the running job's id in the message) while another job runs.
-  Result<JobStatus> start(const std::string& source);
+  Result<JobStatus> start(const std::string& source, bool full = false);
   /// kNotFound for an unknown id (only the last 32 jobs are kept).
   Result<JobStatus> status(std::uint64_t id) const;
   /// The id of the running job, if any.

@@ -7,13 +7,13 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 
-#include <xapian.h>
-
+#include "core/index_layout.hpp"
 #include "core/schema.hpp"
 #include "indexer/index_job.hpp"
 #include "tests/test_support.hpp"
@@ -111,4 +111,59 @@ TEST_CASE("a job killed before its first commit, mid-batch or during a commit lo
     }
   }
   ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
+TEST_CASE("a full rebuild killed midway leaves the previous generation serving, whole",
+          "[crash][job][generations]") {
+  pt::TempDir dir;
+  const fs::path docs = dir / "docs";
+  for (int i = 0; i < 14; ++i)
+    pt::write_file(docs / ("note-" + std::to_string(i) + ".txt"),
+                   "Note " + std::to_string(i) + " on integration courses and language tuition.\n");
+  const fs::path index = dir / "index";
+  REQUIRE(ix::run_index_job(options(docs, index)));
+  const auto before = pt::index_contents(index);
+  REQUIRE(before.size() == 14);
+  // The sources change, then a full rebuild is killed after its second commit.
+  pt::write_file(docs / "note-3.txt",
+                 "Note 3, rewritten: housing first for unaccompanied minors.\n");
+  pt::write_file(docs / "added.txt", "Added: a note on regional dispersal policies.\n");
+  REQUIRE(ix::run_index_job(options(docs, dir / "reference")));
+  const auto reference = pt::index_contents(dir / "reference");
+  REQUIRE(reference.size() == 15);
+
+  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ix::IndexOptions o = options(docs, index);
+    o.full = true;
+    o.isolation.worker = PASSAGE_WORKER;
+    int commits = 0;
+    o.on_stage = [&](ix::JobStage s) {
+      if (s == ix::JobStage::kCommitted && ++commits == 2) ::kill(::getpid(), SIGKILL);
+    };
+    (void)ix::run_index_job(o);
+    ::_exit(3);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(pt::children_gone(std::chrono::seconds(5)));
+  ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+
+  // Readers still see the previous generation exactly; the unfinished one is beside it.
+  CHECK(pt::index_contents(index) == before);
+  CHECK(passage::layout::read_layout(index).value_or_throw().generation == 1);
+  CHECK(passage::layout::generations_on_disk(index) == std::vector<int>{1, 2});
+
+  // The next full run discards the unfinished generation and completes.
+  ix::IndexOptions again = options(docs, index);
+  again.full = true;
+  auto report = ix::run_index_job(again);
+  REQUIRE(report);
+  CHECK(report->generation == 2);
+  CHECK(report->indexed == 15);
+  CHECK(pt::index_contents(index) == reference);
+  CHECK(passage::layout::generations_on_disk(index) == std::vector<int>{1, 2});
 }

@@ -86,7 +86,7 @@ end
   const long rss_before = server.rss_kb();
   REQUIRE(rss_before > 0);
 
-  // Midway, a reindex with 200 new documents.
+  // Midway, a full rebuild with 200 new documents: a new generation the server switches to.
   for (int i = 0; i < 200; ++i) {
     write_file(dir / ("corpus/eurocities/added/q" + std::to_string(i) + ".md"),
                "# Quokkanomics note " + std::to_string(i) + "\n\nQuokkanomics of municipal integration budgets, part " +
@@ -97,7 +97,7 @@ end
     std::this_thread::sleep_for(std::chrono::seconds(seconds / 3));
     HttpClient c(server.port());
     const Headers auth{{"Authorization", "Bearer " + kToken}};
-    Response started = c.request(http::verb::post, "/api/admin/reindex", auth);
+    Response started = c.request(http::verb::post, "/api/admin/reindex?full=true", auth);
     if (started.result_int() != 202) {
       job = {{"state", "not started"}, {"body", started.body()}};
       return;

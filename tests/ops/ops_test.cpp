@@ -170,6 +170,15 @@ TEST_CASE("ops: admin endpoints need the bearer token", "[ops]") {
       Response unknown = client.request(http::verb::post, "/api/admin/reindex?source=no-such-source", kAuth);
       CHECK(unknown.result_int() == 400);
       CHECK_THAT(json::parse(unknown.body())["error"]["message"].get<std::string>(), Catch::Contains("no-such-source"));
+      Response bad_full = client.request(http::verb::post, "/api/admin/reindex?full=maybe", kAuth);
+      CHECK(bad_full.result_int() == 400);
+      CHECK_THAT(json::parse(bad_full.body())["error"]["message"].get<std::string>(),
+                 Catch::Contains("full must be"));
+      Response both =
+          client.request(http::verb::post, "/api/admin/reindex?full=true&source=x", kAuth);
+      CHECK(both.result_int() == 400);
+      CHECK_THAT(json::parse(both.body())["error"]["message"].get<std::string>(),
+                 Catch::Contains("every source"));
     }
   }
   SECTION("no corpus-config: reindex is a 409 conflict") {
@@ -180,6 +189,8 @@ TEST_CASE("ops: admin endpoints need the bearer token", "[ops]") {
     CHECK_THAT(json::parse(res.body())["error"]["message"].get<std::string>(), Catch::Contains("--config"));
   }
 }
+
+int job_generation(const json& report) { return report["generation"].get<int>(); }
 
 // Generated documents with a word found nowhere else, so they can be counted after a reindex.
 void add_documents(const fs::path& folder, int count) {
@@ -298,6 +309,25 @@ TEST_CASE("ops: reindex job under client load: zero failed requests, new documen
   CHECK(job["report"]["found"].get<int>() < report["found"].get<int>());
   CHECK(json::parse(admin.get("/api/search?q=zephyrion").body())["total"] == kAdded - 1);
   CHECK(json::parse(admin.get("/healthz").body())["documents"] == report["documents"].get<int>() - 1);
+
+  // A full rebuild: a new generation, switched to when complete.
+  fs::remove(corpus.dir / "corpus/migration-blog/added-1.html");
+  Response full = admin.request(http::verb::post, "/api/admin/reindex?full=true", kAuth);
+  REQUIRE(full.result_int() == 202);
+  CHECK(json::parse(full.body())["full"] == true);
+  const std::string full_id = json::parse(full.body())["id"];
+  for (auto until = Clock::now() + seconds(120); Clock::now() < until;) {
+    job = json::parse(admin.get("/api/admin/jobs/" + full_id, kAuth).body());
+    if (job["state"] == "succeeded" || job["state"] == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(job["state"] == "succeeded");
+  CHECK(job["report"]["generation"].get<int>() == job_generation(report) + 1);
+  CHECK(job["report"]["deleted"] == 1);
+  CHECK(job["report"]["unchanged"] == 0);
+  CHECK(json::parse(admin.get("/api/search?q=zephyrion").body())["total"] == kAdded - 2);
+  CHECK(json::parse(admin.get("/healthz").body())["documents"] ==
+        report["documents"].get<int>() - 2);
 }
 
 TEST_CASE("ops: a failing reindex job reports why", "[ops]") {
