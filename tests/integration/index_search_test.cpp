@@ -476,3 +476,33 @@ TEST_CASE("more like this finds documents on the same subject, not the document 
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == ErrorCode::kNotFound);
 }
+
+TEST_CASE("a document with every word of the query comes before one with only some, however often",
+          "[integration][search]") {
+  passage::test::TempDir tmp;
+  std::string filler;
+  for (int i = 0; i < 40; ++i) filler += "The annual report describes the work of the office in the region. ";
+  passage::test::write_file(tmp / "docs" / "some.txt",
+                            "Housing quota\n\nHousing quota. " + [] {
+                              std::string s;
+                              for (int i = 0; i < 25; ++i) s += "The housing quota and the housing quota again. ";
+                              return s;
+                            }());
+  passage::test::write_file(tmp / "docs" / "all.txt",
+                            "Annual notes\n\n" + filler + "It mentions housing, a quota and mediation once each. " + filler);
+  for (int i = 0; i < 6; ++i)
+    passage::test::write_file(tmp / "docs" / ("other-" + std::to_string(i) + ".txt"),
+                              "Other " + std::to_string(i) + "\n\nMediation between neighbours in district " +
+                                  std::to_string(i) + ".\n");
+  indexer::IndexOptions opts;
+  opts.index_dir = tmp / "index";
+  opts.sources = indexer::sources_for_folders({tmp / "docs"}, "report");
+  REQUIRE(indexer::run_index_job(opts).value_or_throw().documents == 8);
+  auto s = query::Searcher::open(opts.index_dir).value_or_throw();
+  auto r = run(*s, "housing quota mediation");
+  REQUIRE(r.hits.size() >= 2);
+  CHECK(file_of(r.hits[0]) == "all.txt");
+  CHECK(file_of(r.hits[1]) == "some.txt");
+  // When both hold every word, the one that is about them ranks first, as before.
+  CHECK(file_of(run(*s, "housing quota").hits[0]) == "some.txt");
+}
