@@ -63,6 +63,7 @@ nlohmann::json report_json(const indexer::IndexReport& r) {
           {"skipped", items(r.skipped)},
           {"documents", r.documents},
           {"generation", r.generation},
+          {"shards", r.shards},
           {"seconds", r.seconds}};
 }
 
@@ -116,6 +117,7 @@ Command add_index_command(CLI::App& app) {
       opts.sources = cfg.sources;
       opts.declared_facets = cfg.facet_names();
       opts.only_source = a->source;
+      opts.shards = cfg.shards;
     } else {
       if (!a->source.empty()) throw PassageError({ErrorCode::kInvalidArgument, "--source needs --config"});
       if (a->folders.empty() || a->index.empty())

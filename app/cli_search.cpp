@@ -86,6 +86,8 @@ Command add_search_command(CLI::App& app) {
       return 0;
     }
     if (r.did_you_mean) std::cout << "Did you mean: " << *r.did_you_mean << "\n";
+    for (const std::string& m : r.missing_shards)
+      std::cerr << "passage: warning: partial results: shard " << m << " did not answer\n";
     std::cout << r.total << (r.total == 1 ? " document matches" : " documents match");
     if (!r.query.empty()) std::cout << " \"" << r.query << "\"";
     std::cout << " (page " << r.page << ")";

@@ -13,5 +13,6 @@ Command add_index_command(CLI::App& app);
 Command add_search_command(CLI::App& app);
 Command add_serve_command(CLI::App& app);
 Command add_config_command(CLI::App& app);
+Command add_shard_command(CLI::App& app);
 
 }  // namespace passage::app

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     add(passage::app::add_search_command);
     add(passage::app::add_serve_command);
     add(passage::app::add_config_command);
+    add(passage::app::add_shard_command);
     app.parse(argc, argv);
     for (auto& [sub, run] : commands)
       if (sub->parsed()) return run();

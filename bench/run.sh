@@ -3,8 +3,9 @@
 # queries (in process vs bare Xapian; HTTP under wrk) and scale (synthetic corpora).
 # See README "Benchmarks" and bench/README.md.
 #
-#   bash bench/run.sh [--corpus DIR] [--runs 3] [--scale 10k,100k] [--big] [--parts index,query,scale]
-#                     [--out DIR] [--build DIR] [--duration 10] [--queries 240] [--reps 3] [--warmup 1]
+#   bash bench/run.sh [--corpus DIR] [--runs 3] [--scale 10k,100k] [--big] [--parts index,query,scale,shards]
+#                     [--shard-docs N] [--out DIR] [--build DIR] [--duration 10] [--queries 240] [--reps 3]
+#                     [--warmup 1]
 #
 # Results: markdown tables on stdout and in OUT/results.md (OUT defaults to /tmp/passage-bench-DATE).
 set -euo pipefail
@@ -18,7 +19,8 @@ CORPUS=
 RUNS=3
 SCALE=10k,100k
 BIG=0
-PARTS=index,query,scale
+PARTS=index,query,scale,shards
+SHARD_DOCS=  # default: the largest --scale size (100k; 1m with --big)
 OUT=
 BUILD=
 DURATION=10
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --scale) SCALE=$2; shift 2 ;;
     --big) BIG=1; shift ;;
     --parts) PARTS=$2; shift 2 ;;
+    --shard-docs) SHARD_DOCS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --build) BUILD=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$BIG" = 1 ] && SCALE="$SCALE,1m"
+[ -n "$SHARD_DOCS" ] || SHARD_DOCS=${SCALE##*,}
 if [ -z "$CORPUS" ]; then
   if [ -d "$ROOT/../shared/corpus" ]; then CORPUS=$(cd "$ROOT/../shared/corpus" && pwd); else CORPUS="$ROOT/sample-corpus"; fi
 fi
@@ -292,6 +296,77 @@ if has_part scale; then
     rm -rf "$dir"  # the synthetic files (the index stays for inspection)
   done
   say ""
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Shards: one index vs 4 local shards vs 4 shards of which 2 are behind shard servers (loopback)
+# ---------------------------------------------------------------------------------------------
+# A free loopback port (nothing answers on it).
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+lo_bytes() { awk '$1 == "lo:" { print $2 }' /proc/net/dev; }
+
+if has_part shards; then
+  n=$(bench_size "$SHARD_DOCS")
+  dir="$OUT/shards-$n"
+  rm -rf "$dir"
+  echo "bench: shards $n: generating" >&2
+  "$SYNTH" --from-index "$REAL_INDEX" --out "$dir/corpus" --docs "$n" >"$OUT/shards-$n.synth.log" 2>&1 ||
+    { echo "bench: error: passage_synth failed, see $OUT/shards-$n.synth.log" >&2; exit 1; }
+  P2=$(free_port); P3=$(free_port)
+  while [ "$P3" = "$P2" ]; do P3=$(free_port); done
+  # The configs sit beside the synthetic corpus's own (its source roots are relative to it).
+  cp "$dir/corpus/corpus.toml" "$dir/corpus/one.toml"
+  { cat "$dir/corpus/corpus.toml"; printf '\n[[index.shard]]\n[[index.shard]]\n[[index.shard]]\n[[index.shard]]\n'; } >"$dir/corpus/local4.toml"
+  { cat "$dir/corpus/corpus.toml"
+    printf '\n[[index.shard]]\n[[index.shard]]\n[[index.shard]]\nremote = "127.0.0.1:%s"\n[[index.shard]]\nremote = "127.0.0.1:%s"\n' "$P2" "$P3"
+  } >"$dir/corpus/remote4.toml"
+  say "## Shards ($n synthetic documents)"
+  say ""
+  say "One index vs 4 local shards vs 4 shards of which 2 are served by \`passage shard serve\` (xapian-tcpsrv) on loopback."
+  say "Index: one \`passage index\` run each (all shards are written locally). Queries: the in-process query mix"
+  say "(\`passage_bench_query run\`, $QUERIES queries × $REPS runs, plus the bare-Xapian floor of each); wire bytes: loopback"
+  say "traffic during that run divided by the query executions (ours + floor)."
+  say ""
+  say "| layout | index s | docs/s | CPU s | indexer peak RSS MB | index MB | query p50 ms | query p99 ms | wire KB/query |"
+  say "|---|---|---|---|---|---|---|---|---|"
+  for layout in one local4 remote4; do
+    idx="$dir/$layout-index"
+    echo "bench: shards $n: indexing ($layout)" >&2
+    bench_time "$OUT/shards-$layout.time" "$OUT/shards-$layout.index.log" "$PASSAGE" index -q --index "$idx" "$dir/corpus/$layout.toml" ||
+      { echo "bench: error: indexing $layout failed, see $OUT/shards-$layout.index.log" >&2; exit 1; }
+    read -r w c m <"$OUT/shards-$layout.time"
+    ndocs=$(awk '/documents in index:/ { print $4 }' "$OUT/shards-$layout.index.log")
+    rate=$(awk -v n="$ndocs" -v w="$w" 'BEGIN { printf "%.0f", (w > 0 ? n / w : 0) }')
+    spids=()
+    if [ "$layout" = remote4 ]; then
+      "$PASSAGE" shard serve "$idx/shard-2" --port "$P2" >"$OUT/shards-srv2.log" 2>&1 & spids+=($!)
+      "$PASSAGE" shard serve "$idx/shard-3" --port "$P3" >"$OUT/shards-srv3.log" 2>&1 & spids+=($!)
+      for port in "$P2" "$P3"; do
+        for ((i = 0; i < 100; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+      done
+    fi
+    if [ "$layout" = one ]; then
+      "$QBENCH" gen --index "$idx" --out "$dir/mix.tsv" --count "$QUERIES" >"$OUT/shards-gen.log" 2>&1 ||
+        { echo "bench: error: query mix failed, see $OUT/shards-gen.log" >&2; exit 1; }
+    fi
+    before=$(lo_bytes)
+    "$QBENCH" run --index "$idx" --mix "$dir/mix.tsv" --reps "$REPS" >"$OUT/shards-$layout.inproc.txt" 2>&1 ||
+      { echo "bench: error: query run on $layout failed, see $OUT/shards-$layout.inproc.txt" >&2; exit 1; }
+    after=$(lo_bytes)
+    for p in "${spids[@]}"; do kill "$p" 2>/dev/null || true; done
+    execs=$(( $(grep -c . "$dir/mix.tsv") * REPS * 2 ))
+    wire=$(awk -v b=$((after - before)) -v e="$execs" -v l="$layout" 'BEGIN { printf "%.1f", (l == "remote4" && e > 0 ? b / e / 1024 : 0) }')
+    kv() { awk -F= -v k="$1" '$1 == k { print $2 }' "$OUT/shards-$layout.inproc.txt"; }
+    say "| $layout | $w | $rate | $c | $m | $(bench_du_mb "$idx") | $(kv ours_p50_ms) | $(kv ours_p99_ms) | $wire |"
+  done
+  say ""
+  rm -rf "$dir/corpus"
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -186,14 +186,13 @@ Result<Layout> read_layout(const fs::path& index) {
   return parse_stub(s.str(), fs::absolute(base).lexically_normal(), stub);
 }
 
-Status write_layout(const fs::path& index_dir, const Layout& layout) {
+std::string stub_text(const fs::path& index_dir, const Layout& layout) {
   fs::path base = fs::absolute(index_dir).lexically_normal();
   std::string text =
       "# Passage index: Xapian stub database naming the shards of the current generation.\n"
       "# Written by `passage index`; replaced atomically. Xapian tools open this folder too.\n";
   text += std::string(kDirective) + "generation " + std::to_string(layout.generation) + "\n";
-  for (std::size_t k = 0; k < layout.shards.size(); ++k) {
-    const Shard& s = layout.shards[k];
+  for (const Shard& s : layout.shards) {
     if (s.remote()) {
       text += std::string(kDirective) + "timeout_ms " + std::to_string(s.timeout_ms) + "\n";
       std::string host = s.host.find(':') != std::string::npos ? "[" + s.host + "]" : s.host;
@@ -201,6 +200,15 @@ Status write_layout(const fs::path& index_dir, const Layout& layout) {
     } else {
       text += "auto " + relative_or_absolute(s.path, base) + "\n";
     }
+  }
+  return text;
+}
+
+Status write_layout(const fs::path& index_dir, const Layout& layout) {
+  fs::path base = fs::absolute(index_dir).lexically_normal();
+  const std::string text = stub_text(index_dir, layout);
+  for (std::size_t k = 0; k < layout.shards.size(); ++k) {
+    const Shard& s = layout.shards[k];
     // The per-shard stub a shard server opens: it follows generations as the main stub does.
     if (!s.path.empty() && layout.shards.size() > 1) {
       Status st = write_atomically(base / shard_name(k), "auto " + relative_or_absolute(s.path, base) + "\n");
@@ -209,6 +217,11 @@ Status write_layout(const fs::path& index_dir, const Layout& layout) {
   }
   Status st = write_atomically(base / kStubFile, text);
   if (!st) return st;
+  // Shard stubs of a previous, larger set (or of a set that is now one database).
+  for (std::size_t k = layout.shards.size() > 1 ? layout.shards.size() : 0; k < 256; ++k) {
+    std::error_code ec;
+    fs::remove(base / shard_name(k), ec);
+  }
   int dfd = ::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
@@ -223,7 +236,7 @@ bool is_plain_database(const fs::path& index_dir) {
          (fs::exists(index_dir / "iamglass", ec) || fs::exists(index_dir / "iamchert", ec));
 }
 
-Status remove_plain_database(const fs::path& index_dir) {
+Status retire_plain_database(const fs::path& index_dir) {
   std::error_code ec;
   if (!fs::exists(index_dir / kStubFile, ec))
     return make_error(ErrorCode::kFailedPrecondition,
@@ -234,16 +247,30 @@ Status remove_plain_database(const fs::path& index_dir) {
       return make_error(ErrorCode::kUnavailable,
                         "cannot remove " + (index_dir / marker).string() + ": " + ec.message());
   }
+  return Ok{};
+}
+
+Status remove_plain_database(const fs::path& index_dir) {
+  if (Status st = retire_plain_database(index_dir); !st) return st;
   // The tables (NAME.glass, NAME.DB, NAME.baseA/B) and the lock file of the old database.
+  std::error_code ec;
+  std::vector<fs::path> files;
   for (fs::directory_iterator it(index_dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     const std::string ext = it->path().extension().string();
     const std::string name = it->path().filename().string();
     if (ext == ".glass" || ext == ".DB" || ext == ".baseA" || ext == ".baseB" ||
-        name == "flintlock") {
-      std::error_code rm;
-      fs::remove(it->path(), rm);
-    }
+        name == "flintlock")
+      files.push_back(it->path());
+  }
+  if (ec)
+    return make_error(ErrorCode::kUnavailable,
+                      "cannot list " + index_dir.string() + ": " + ec.message());
+  for (const fs::path& f : files) {
+    fs::remove(f, ec);
+    if (ec)
+      return make_error(ErrorCode::kUnavailable,
+                        "cannot remove " + f.string() + ": " + ec.message());
   }
   return Ok{};
 }

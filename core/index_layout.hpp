@@ -58,6 +58,9 @@ struct Layout {
 /// Reads the layout of an index folder (or of a stub file). kNotFound when there is no index.
 Result<Layout> read_layout(const std::filesystem::path& index);
 
+/// The text write_layout puts in INDEX/XAPIANDB for `layout`.
+std::string stub_text(const std::filesystem::path& index_dir, const Layout& layout);
+
 /// Writes INDEX/XAPIANDB (and INDEX/shard-K stubs) for `layout` atomically: each is written to a
 /// temporary file, flushed to disk and renamed over the old one. Shard paths must lie inside
 /// index_dir or be absolute.
@@ -79,9 +82,14 @@ inline std::size_t shard_of(std::string_view id, std::size_t n) { return n <= 1 
 /// True when index_dir holds a plain Xapian database (the layout before generations) and no stub.
 bool is_plain_database(const std::filesystem::path& index_dir);
 
-/// Removes the files of a plain glass database from index_dir once a stub names its successor:
-/// `iamglass` first, so from that instant Xapian opens the folder as the stub (Xapian prefers a
-/// database's own files to a stub in the same folder). Readers that have it open keep reading.
+/// Retires a plain glass database in index_dir once a stub names its successor: removes its
+/// marker file (`iamglass`), so from that instant Xapian opens the folder as the stub (Xapian
+/// prefers a database's own files to a stub in the same folder). Its tables stay, for readers
+/// that are opening them at that moment.
+Status retire_plain_database(const std::filesystem::path& index_dir);
+
+/// Removes every file of a plain database from index_dir (marker first, then tables), when a
+/// stub is there. Nothing to do is not an error.
 Status remove_plain_database(const std::filesystem::path& index_dir);
 
 /// Removes INDEX/gen-G for every generation on disk for which `drop(G)` is true.

@@ -187,6 +187,28 @@ std::vector<config::Source> sources_for_folders(const std::vector<fs::path>& fol
 namespace {
 // The spelling dictionary counts, for each word, the documents that contain it: a document that
 // is replaced or deleted takes its words' counts back first.
+// Commits every shard; several shards commit in parallel, one thread each (a commit is mostly
+// writing and syncing that shard's files). The first failure is rethrown.
+void commit_all(std::vector<Xapian::WritableDatabase>& dbs) {
+  if (dbs.size() == 1) {
+    dbs[0].commit();
+    return;
+  }
+  std::vector<std::string> errors(dbs.size());
+  std::vector<std::thread> threads;
+  for (std::size_t k = 0; k < dbs.size(); ++k)
+    threads.emplace_back([&, k] {
+      try {
+        dbs[k].commit();
+      } catch (const Xapian::Error& e) {
+        errors[k] = layout::shard_name(k) + ": " + e.get_description();
+      }
+    });
+  for (auto& t : threads) t.join();
+  for (const std::string& e : errors)
+    if (!e.empty()) throw Xapian::DatabaseError(e);
+}
+
 void forget_spelling(Xapian::WritableDatabase& db, const std::string& id_term) {
   auto p = db.postlist_begin(id_term);
   if (p == db.postlist_end(id_term)) return;
@@ -208,17 +230,31 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   Result<layout::IndexLock> lock = layout::IndexLock::acquire(options.index_dir);
   if (!lock) return lock.error();
 
+  // A plain database folder whose migration to generations was interrupted (or whose old tables
+  // wait to be removed) is finished first: with the stub in place, the stub is the index.
+  if (fs::exists(options.index_dir / layout::kStubFile, ec)) {
+    if (Status st = layout::remove_plain_database(options.index_dir); !st) return st.error();
+  }
+
   // Where this job writes: the current generation's database in place (incremental), or a new
   // generation beside it that a stub switch makes current at the end (--full, or a new index).
   Result<layout::Layout> current = layout::read_layout(options.index_dir);
   if (!current && current.error().code != ErrorCode::kNotFound) return current.error();
   const bool have_index = current.has_value();
-  if (have_index && (current->shards.size() != 1 || current->shards[0].remote()))
-    return make_error(ErrorCode::kFailedPrecondition,
-                      "index " + options.index_dir.string() + " is a set of " +
-                          std::to_string(current->shards.size()) +
-                          " shards; this passage writes single-database indexes");
+  const std::size_t nshards = std::max<std::size_t>(1, options.shards.size());
+  if (have_index && !options.full && current->shards.size() != nshards)
+    return make_error(
+        ErrorCode::kFailedPrecondition,
+        "index " + options.index_dir.string() + " has " + std::to_string(current->shards.size()) +
+            " shard(s) but the config asks for " + std::to_string(nshards) +
+            ": rebuild it with `passage index --full` to spread the documents over them");
   const int current_generation = have_index ? current->generation : 0;
+  // Shard K of generation G on this machine (generation 0: the plain database folder itself);
+  // a remote shard is written here too and served from here by its shard server.
+  const fs::path index_abs = fs::absolute(options.index_dir).lexically_normal();
+  const auto local_path = [&](int g, std::size_t k) {
+    return g == 0 ? index_abs : layout::shard_dir(index_abs, g, k);
+  };
   // Generations newer than the current one are what an interrupted full rebuild left; older ones
   // than its predecessor nobody reads any more.
   if (Status st = layout::remove_generations(
@@ -227,29 +263,43 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     return st.error();
   const bool new_generation = options.full || !have_index;
   const int generation = new_generation ? current_generation + 1 : current_generation;
-  const fs::path db_path = new_generation
-                               ? layout::shard_dir(fs::absolute(options.index_dir), generation, 0)
-                               : current->shards[0].path;
+  std::vector<fs::path> db_paths;
+  for (std::size_t k = 0; k < nshards; ++k) db_paths.push_back(local_path(generation, k));
   if (new_generation) {
     fs::create_directories(layout::generation_dir(options.index_dir, generation), ec);
     if (ec)
       return make_error(ErrorCode::kUnavailable,
-                        "cannot create " + db_path.string() + ": " + ec.message());
+                        "cannot create " +
+                            layout::generation_dir(options.index_dir, generation).string() + ": " +
+                            ec.message());
+  }
+  // The layout readers get: local shards by path, remote ones by address.
+  layout::Layout target;
+  target.generation = generation;
+  for (std::size_t k = 0; k < nshards; ++k) {
+    layout::Shard shard{layout::shard_name(k), db_paths[k], {}, 0, layout::kDefaultTimeoutMs};
+    if (k < options.shards.size() && !options.shards[k].remote.empty()) {
+      auto addr = layout::parse_address(options.shards[k].remote);
+      if (!addr) return addr.error();
+      shard.host = addr->first;
+      shard.port = addr->second;
+      shard.timeout_ms = options.shards[k].timeout_ms;
+    }
+    target.shards.push_back(std::move(shard));
   }
   const auto switch_to_new_generation = [&]() -> Status {
-    layout::Layout next;
-    next.generation = generation;
-    next.shards.push_back(
-        layout::Shard{layout::shard_name(0), db_path, {}, 0, layout::kDefaultTimeoutMs});
-    if (Status st = layout::write_layout(options.index_dir, next); !st) return st;
+    if (Status st = layout::write_layout(options.index_dir, target); !st) return st;
+    // The stub wins once the plain database's marker is gone; its tables stay for readers
+    // that are opening them now and go at the start of the next job.
     if (have_index && current_generation == 0)
-      return layout::remove_plain_database(options.index_dir);
+      return layout::retire_plain_database(options.index_dir);
     return Ok{};
   };
 
-  std::optional<Xapian::WritableDatabase> db;
+  std::vector<Xapian::WritableDatabase> dbs;
   try {
-    db.emplace(db_path.string(), Xapian::DB_CREATE_OR_OPEN);
+    for (const fs::path& path : db_paths)
+      dbs.emplace_back(path.string(), Xapian::DB_CREATE_OR_OPEN);
   } catch (const Xapian::DatabaseLockError&) {
     return make_error(ErrorCode::kFailedPrecondition,
                       "another indexing job is already running on " + options.index_dir.string());
@@ -262,7 +312,9 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     if (Status st = switch_to_new_generation(); !st) return st.error();
   }
   std::string found_version;
-  if (!schema::version_compatible(*db, &found_version))
+  if (!std::all_of(dbs.begin(), dbs.end(), [&](const Xapian::Database& d) {
+        return schema::version_compatible(d, &found_version);
+      }))
     return make_error(ErrorCode::kFailedPrecondition,
                       "index " + options.index_dir.string() + " has schema version " +
                           found_version + " but this passage writes version " +
@@ -272,7 +324,9 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   std::unordered_map<std::string, Existing> replaced;
   if (options.full && have_index) {
     try {
-      replaced = existing_documents(Xapian::Database(current->shards[0].path.string()));
+      for (std::size_t k = 0; k < current->shards.size(); ++k)
+        replaced.merge(
+            existing_documents(Xapian::Database(local_path(current_generation, k).string())));
     } catch (const Xapian::Error& e) {
       log::warn("index_previous_unreadable",
                 {{"index", options.index_dir.string()}, {"what", e.get_description()}});
@@ -290,7 +344,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
 
   std::unordered_map<std::string, Existing> existing;
   try {
-    existing = existing_documents(*db);
+    for (const Xapian::WritableDatabase& d : dbs) existing.merge(existing_documents(d));
   } catch (const Xapian::Error& e) {
     return make_error(ErrorCode::kUnavailable, "cannot read index: " + e.get_description());
   }
@@ -299,7 +353,8 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   const std::string thesaurus_json = options.thesaurus != nullptr ? options.thesaurus->to_json().dump() : std::string();
   bool thesaurus_changed = false;
   try {
-    thesaurus_changed = !existing.empty() && db->get_metadata(std::string(schema::kThesaurusKey)) != thesaurus_json;
+    thesaurus_changed = !existing.empty() &&
+                        dbs[0].get_metadata(std::string(schema::kThesaurusKey)) != thesaurus_json;
   } catch (const Xapian::Error& e) {
     return make_error(ErrorCode::kUnavailable, "cannot read index: " + e.get_description());
   }
@@ -307,12 +362,14 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   // Web sources are crawled now; their fetched pages are parsed below like files.
   SpoolDir spool;
   std::set<std::string> seen;
+  std::set<std::string> failed_ids;  // found but not indexed this run
   std::vector<std::pair<std::string, std::string>> web_metadata;
   if (std::any_of(options.sources.begin(), options.sources.end(), [](const auto& s) { return s.is_web(); })) {
     std::map<std::string, std::string> indexed;
     for (const auto& [id, e] : existing) indexed.emplace(id, e.signature);
     Result<WebItems> web = collect_web(
-        options.sources, indexed, [&](const std::string& key) { return db->get_metadata(key); }, spool,
+        options.sources, indexed, [&](const std::string& key) { return dbs[0].get_metadata(key); },
+        spool,
         /*conditional=*/!thesaurus_changed);
     if (!web) return web.error();
     report.fetched = web->items.size();
@@ -415,23 +472,26 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
         if (!item.url.empty() && reason.rfind(item.path.string(), 0) == 0)
           reason = item.url + reason.substr(item.path.string().size());  // the spool file is nobody's business
         report.failed.push_back({item.where(), reason});
+        failed_ids.insert(item.id());
         ++progress.failed;
         // A file that no longer parses must not keep stale content under its id.
         if (existing.count(item.id())) {
-          forget_spelling(*db, schema::id_term(item.id()));
-          db->delete_document(schema::id_term(item.id()));
+          Xapian::WritableDatabase& db = dbs[layout::shard_of(item.id(), nshards)];
+          forget_spelling(db, schema::id_term(item.id()));
+          db.delete_document(schema::id_term(item.id()));
           ++report.deleted;
         }
       } else {
-        if (existing.count(item.id())) forget_spelling(*db, p->doc->id_term);
-        for (const std::string& w : p->doc->spelling_words) db->add_spelling(w);
-        db->replace_document(p->doc->id_term, p->doc->doc);
+        Xapian::WritableDatabase& db = dbs[layout::shard_of(item.id(), nshards)];
+        if (existing.count(item.id())) forget_spelling(db, p->doc->id_term);
+        for (const std::string& w : p->doc->spelling_words) db.add_spelling(w);
+        db.replace_document(p->doc->id_term, p->doc->doc);
         ++report.indexed;
         ++progress.indexed;
         stage(JobStage::kDocumentWritten);
         if (++since_commit >= std::max<std::size_t>(options.commit_every, 1)) {
           stage(JobStage::kCommitting);
-          db->commit();
+          commit_all(dbs);
           stage(JobStage::kCommitted);
           since_commit = 0;
         }
@@ -451,26 +511,37 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     for (const auto& [id, e] : existing) {
       if (seen.count(id)) continue;
       if (!options.only_source.empty() && !id.starts_with(options.only_source + "/")) continue;
-      forget_spelling(*db, schema::id_term(id));
-      db->delete_document(schema::id_term(id));
+      Xapian::WritableDatabase& db = dbs[layout::shard_of(id, nshards)];
+      forget_spelling(db, schema::id_term(id));
+      db.delete_document(schema::id_term(id));
       ++report.deleted;
     }
-    db->set_metadata(std::string(schema::kSchemaVersionKey), std::to_string(schema::kSchemaVersion));
-    db->set_metadata(std::string(schema::kDeclaredFacetsKey), nlohmann::json(options.declared_facets).dump());
-    db->set_metadata(std::string(schema::kLastIndexedKey), iso_now());
-    db->set_metadata(std::string(schema::kThesaurusKey), thesaurus_json);
-    for (const auto& [key, value] : web_metadata) db->set_metadata(key, value);
+    // Every shard carries the metadata: Xapian reads it from the first database of a set, and a
+    // shard server serves one shard alone.
+    const std::string now = iso_now();
+    for (Xapian::WritableDatabase& db : dbs) {
+      db.set_metadata(std::string(schema::kSchemaVersionKey),
+                      std::to_string(schema::kSchemaVersion));
+      db.set_metadata(std::string(schema::kDeclaredFacetsKey),
+                      nlohmann::json(options.declared_facets).dump());
+      db.set_metadata(std::string(schema::kLastIndexedKey), now);
+      db.set_metadata(std::string(schema::kThesaurusKey), thesaurus_json);
+    }
+    for (const auto& [key, value] : web_metadata) dbs[0].set_metadata(key, value);
     stage(JobStage::kCommitting);
-    db->commit();
+    commit_all(dbs);
     stage(JobStage::kCommitted);
-    report.documents = db->get_doccount();
-    db->close();
+    report.documents = 0;
+    for (Xapian::WritableDatabase& db : dbs) {
+      report.documents += db.get_doccount();
+      db.close();
+    }
   } catch (const Xapian::Error& e) {
     return make_error(ErrorCode::kUnavailable, "index write failed: " + e.get_description());
   }
   if (options.full && have_index) {
     for (const auto& [id, e] : replaced)
-      if (!seen.count(id)) ++report.deleted;
+      if (!seen.count(id) || failed_ids.count(id)) ++report.deleted;
     // The switch: one rename(2) of the stub. Readers that opened the previous generation keep
     // it until they reopen; it stays on disk until the next rebuild so they can.
     if (Status st = switch_to_new_generation(); !st) return st.error();
@@ -480,7 +551,12 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
       log::warn("index_cleanup_failed",
                 {{"index", options.index_dir.string()}, {"what", st.error().message}});
   }
+  if (!new_generation && generation > 0 &&
+      layout::stub_text(options.index_dir, target) != current->stub_text) {
+    if (Status st = layout::write_layout(options.index_dir, target); !st) return st.error();
+  }
   report.generation = generation;
+  report.shards = nshards;
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   notify(true);
   log::debug("index_job_done", {{"index", options.index_dir.string()}, {"found", report.found},

@@ -46,6 +46,10 @@ struct IndexOptions {
   /// Rebuild every document into a new generation beside the current one and switch to it
   /// atomically at the end: readers see the old index, whole, until the new one is complete.
   bool full = false;
+  /// The shards of the index (config [index] shards / [[index.shard]]); empty = one local shard.
+  /// Each document goes to the shard given by a stable hash of its id. Changing the count needs
+  /// a full rebuild.
+  std::vector<config::ShardSettings> shards;
   /// Where documents are parsed: in worker processes (isolation.worker set; what `passage index`
   /// does) or in the parser threads themselves (worker empty).
   IsolationOptions isolation;
@@ -70,6 +74,7 @@ struct IndexReport {
   std::vector<ItemProblem> skipped;  // not indexed by design (unsupported format, ...)
   std::size_t documents = 0;  // documents in the index after the job
   int generation = 0;  // the index generation the job wrote (a full rebuild starts a new one)
+  std::size_t shards = 1;  // shards of the index
   double seconds = 0;
 };
 

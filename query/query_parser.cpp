@@ -468,8 +468,18 @@ class Parser {
       const analysis::Word& last = *parts.back();
       if (!negative) hl_.bases.insert(last.base);
       wildcards_.push_back({last.base + "*", prefix + last.base});
-      Xapian::Query wq(Xapian::Query::OP_WILDCARD, prefix + last.base, ctx_.max_wildcard_expansion,
-                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+      // Expanded over the whole index and OR'ed: Xapian's OP_WILDCARD expands and weighs in each
+      // database separately, so over shards it would not rank as one index does.
+      Xapian::Query wq;
+      if (ctx_.expand_prefix) {
+        std::vector<std::string> terms = ctx_.expand_prefix(prefix + last.base);
+        wq = terms.empty() ? Xapian::Query::MatchNothing
+                           : Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+      } else {
+        wq =
+            Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + last.base,
+                          ctx_.max_wildcard_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+      }
       if (parts.size() == 1) return wq;
       parts.pop_back();
       Xapian::Query rest = phrase_of(parts, prefix, negative);

@@ -18,6 +18,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -54,6 +55,10 @@ struct ParserContext {
   std::vector<std::string> languages;        // stem query words in each of these
   std::vector<std::string> declared_facets;  // names usable as field filters
   Xapian::termcount max_wildcard_expansion = 200;
+  /// When set, a trailing wildcard is expanded by the caller into the index terms with this
+  /// prefix (at most max_wildcard_expansion + 1 of them), OR'ed with their own collection
+  /// statistics; otherwise Xapian's OP_WILDCARD expands it in each database of the index.
+  std::function<std::vector<std::string>(const std::string& prefix)> expand_prefix;
   /// When set, concept labels among a query's plain words add the concept (every language).
   const analysis::Thesaurus* thesaurus = nullptr;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "core/analysis/analyzer.hpp"
 #include "core/analysis/stemmers.hpp"
 #include "core/index_layout.hpp"
+#include "core/log.hpp"
 #include "core/schema.hpp"
 #include "query/facet_counter.hpp"
 #include "query/query_parser.hpp"
@@ -29,6 +31,65 @@ struct Searcher::Impl {
   std::vector<std::string> declared_facets;
   analysis::Thesaurus thesaurus;
   std::string stub_text;  // the index's stub as last opened ("" for a plain database folder)
+  std::vector<ShardState> shards;  // a sharded index with remote shards: each shard's state
+
+  // Opens the index. An index whose stub names remote shards is opened shard by shard: a shard
+  // server that is down or does not answer within its timeout is left out (the answers are then
+  // partial and name it), and is tried again at the next reopen.
+  Xapian::Database open_database() {
+    shards.clear();
+    Result<layout::Layout> l = layout::read_layout(dir);
+    const bool remote = l && std::any_of(l->shards.begin(), l->shards.end(),
+                                         [](const auto& s) { return s.remote(); });
+    if (!remote) {
+      Xapian::Database local(dir.string());
+      if (l)
+        for (const layout::Shard& shard : l->shards)
+          shards.push_back({shard.name, shard.address(), false, true, {}});
+      return local;
+    }
+    Xapian::Database out;
+    std::size_t up = 0;
+    for (const layout::Shard& shard : l->shards) {
+      ShardState state{shard.name, shard.address(), shard.remote(), true, {}};
+      if (!shard.remote()) {
+        out.add_database(Xapian::Database(shard.path.string()));
+      } else {
+        try {
+          const auto timeout = static_cast<Xapian::timeout>(shard.timeout_ms);
+          out.add_database(Xapian::Remote::open(shard.host, shard.port, timeout, timeout));
+        } catch (const Xapian::Error& e) {
+          state.up = false;
+          state.error = e.get_description();
+          log::warn("shard_unreachable", {{"index", dir.string()},
+                                          {"shard", shard.name},
+                                          {"address", state.address},
+                                          {"what", state.error}});
+        }
+      }
+      if (state.up) ++up;
+      shards.push_back(std::move(state));
+    }
+    if (up == 0) throw Xapian::NetworkError("no shard of the index is reachable");
+    return out;
+  }
+
+  bool any_shard_down() const {
+    return std::any_of(shards.begin(), shards.end(), [](const ShardState& s) { return !s.up; });
+  }
+
+  std::vector<std::string> missing_shards() const {
+    std::vector<std::string> out;
+    for (const ShardState& s : shards)
+      if (!s.up) out.push_back(s.name + " (" + s.address + ")");
+    return out;
+  }
+
+  // A remote shard stopped answering: open the set again without it (and with any that is back).
+  void reconnect() {
+    Xapian::Database next = open_database();
+    db = std::move(next);
+  }
 
   // The stub names the current generation: when a full rebuild switched it, Xapian's reopen()
   // would stay on the old generation, so the whole index is opened again.
@@ -74,7 +135,7 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const fs::path& index_dir) {
     return make_error(ErrorCode::kNotFound, "no index at " + index_dir.string() + " (run `passage index` first)");
   try {
     impl->stub_text = impl->read_stub();
-    impl->db = Xapian::Database(index_dir.string());
+    impl->db = impl->open_database();
   } catch (const Xapian::DatabaseNotFoundError&) {
     return make_error(ErrorCode::kNotFound, "no index at " + index_dir.string() + " (run `passage index` first)");
   } catch (const Xapian::Error& e) {
@@ -90,6 +151,8 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const fs::path& index_dir) {
 }
 
 std::size_t Searcher::document_count() const { return impl_->db.get_doccount(); }
+
+std::vector<ShardState> Searcher::shard_states() const { return impl_->shards; }
 
 std::string Searcher::last_indexed() const {
   try {
@@ -107,16 +170,44 @@ std::vector<std::string> Searcher::facet_names() const {
 }
 
 void Searcher::reopen() {
-  std::string stub = impl_->read_stub();
-  if (stub != impl_->stub_text) {
-    Xapian::Database next(impl_->dir.string());  // throws (and keeps the old handle) if unreadable
-    impl_->db = std::move(next);
-    impl_->stub_text = std::move(stub);
-    impl_->load_metadata();
-    return;
+  try {
+    std::string stub = impl_->read_stub();
+    if (stub != impl_->stub_text || impl_->any_shard_down()) {
+      const std::vector<ShardState> before = impl_->shards;
+      Xapian::Database next = impl_->open_database();
+      std::string version;
+      if (!schema::version_compatible(next, &version)) {
+        // A newer passage rebuilt the index: keep answering from the handle we have.
+        log::error("index_schema_mismatch", {{"index", impl_->dir.string()},
+                                             {"found", version},
+                                             {"reads", schema::kSchemaVersion}});
+        return;
+      }
+      impl_->db = std::move(next);
+      impl_->stub_text = std::move(stub);
+      impl_->load_metadata();
+      for (std::size_t k = 0; k < before.size() && k < impl_->shards.size(); ++k)
+        if (!before[k].up && impl_->shards[k].up)
+          log::info("shard_back",
+                    {{"index", impl_->dir.string()}, {"shard", impl_->shards[k].name}});
+      return;
+    }
+    // Reloading the metadata (thesaurus, languages) is costly: only when there is a new revision.
+    if (impl_->db.reopen()) impl_->load_metadata();
+  } catch (const Xapian::NetworkError& e) {
+    // A remote shard went away between two requests: leave it out until it is back.
+    try {
+      impl_->reconnect();
+    } catch (const Xapian::Error& again) {
+      log::warn("index_reopen_failed",
+                {{"index", impl_->dir.string()}, {"what", again.get_description()}});
+    }
+  } catch (const Xapian::Error& e) {
+    // The index is being switched or rewritten under us: the old handle keeps answering (or the
+    // next request's own retry reopens it); the next reopen tries again.
+    log::warn("index_reopen_failed",
+              {{"index", impl_->dir.string()}, {"what", e.get_description()}});
   }
-  // Reloading the metadata (thesaurus, languages) is costly: only when there is a new revision.
-  if (impl_->db.reopen()) impl_->load_metadata();
 }
 
 namespace {
@@ -127,10 +218,22 @@ void read_metadata(const nlohmann::json& data, Hit& hit);
 // (Xapian::DatabaseModifiedError), reopens the database and runs it again, up to three times;
 // other Xapian errors become kInternal errors naming what failed.
 template <typename F>
-auto with_reopen(Xapian::Database& db, const char* what, F&& fn) -> decltype(fn()) {
+auto with_reopen(Xapian::Database& db, const std::function<void()>& reconnect, const char* what,
+                 F&& fn) -> decltype(fn()) {
   for (int attempt = 0;; ++attempt) {
     try {
       return fn();
+    } catch (const Xapian::NetworkError& e) {
+      // A remote shard died or stalled past its timeout: answer from the others.
+      if (attempt == 2)
+        return make_error(ErrorCode::kUnavailable,
+                          std::string(what) + " failed: " + e.get_description());
+      try {
+        reconnect();
+      } catch (const Xapian::Error& again) {
+        return make_error(ErrorCode::kUnavailable,
+                          "no shard of the index is reachable: " + again.get_description());
+      }
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt == 2) return make_error(ErrorCode::kUnavailable, "the index is being rewritten; try again");
       try {
@@ -170,31 +273,38 @@ std::vector<Hit::Location> locations(const Xapian::Database& db, const Xapian::Q
 
 Result<DocumentDetails> Searcher::document(std::string_view id) {
   if (id.empty() || id.size() > 1000) return make_error(ErrorCode::kInvalidArgument, "a document id is 1 to 1000 bytes");
-  return with_reopen(impl_->db, "document lookup", [&]() -> Result<DocumentDetails> {
-      Xapian::Database& db = impl_->db;
-      std::string term = schema::id_term(id);
-      auto p = db.postlist_begin(term);
-      if (p == db.postlist_end(term)) return make_error(ErrorCode::kNotFound, "no document with id '" + std::string(id) + "'");
-      Xapian::Document doc = db.get_document(*p);
-      auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
-      if (!data.is_object()) return make_error(ErrorCode::kDataLoss, "the stored data of '" + std::string(id) + "' is damaged");
-      DocumentDetails d;
-      read_metadata(data, d.meta);
-      d.format = str(data, schema::data::kFormat);
-      if (auto pg = data.find(schema::data::kPages); pg != data.end() && pg->is_number_integer()) d.pages = pg->get<int>();
-      std::string concepts = doc.get_value(schema::kSlotConcepts);
-      for (std::size_t b = 0; b < concepts.size();) {
-        std::size_t e = concepts.find(schema::kRecordSeparator, b);
-        if (e == std::string::npos) e = concepts.size();
-        if (e > b) d.concepts.push_back(concepts.substr(b, e - b));
-        b = e + 1;
-      }
-      std::string text = str(data, schema::data::kText);
-      std::size_t n = std::min(text.size(), kDocumentTextBytes);
-      while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-      d.text = text.substr(0, n);
-      return d;
-  });
+  return with_reopen(
+      impl_->db, [this] { impl_->reconnect(); }, "document lookup",
+      [&]() -> Result<DocumentDetails> {
+        Xapian::Database& db = impl_->db;
+        std::string term = schema::id_term(id);
+        auto p = db.postlist_begin(term);
+        if (p == db.postlist_end(term))
+          return make_error(ErrorCode::kNotFound, "no document with id '" + std::string(id) + "'");
+        Xapian::Document doc = db.get_document(*p);
+        auto data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+        if (!data.is_object())
+          return make_error(ErrorCode::kDataLoss,
+                            "the stored data of '" + std::string(id) + "' is damaged");
+        DocumentDetails d;
+        read_metadata(data, d.meta);
+        d.format = str(data, schema::data::kFormat);
+        if (auto pg = data.find(schema::data::kPages); pg != data.end() && pg->is_number_integer())
+          d.pages = pg->get<int>();
+        std::string concepts = doc.get_value(schema::kSlotConcepts);
+        for (std::size_t b = 0; b < concepts.size();) {
+          std::size_t e = concepts.find(schema::kRecordSeparator, b);
+          if (e == std::string::npos) e = concepts.size();
+          if (e > b) d.concepts.push_back(concepts.substr(b, e - b));
+          b = e + 1;
+        }
+        std::string text = str(data, schema::data::kText);
+        std::size_t n = std::min(text.size(), kDocumentTextBytes);
+        while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80)
+          --n;
+        d.text = text.substr(0, n);
+        return d;
+      });
 }
 
 namespace {
@@ -213,34 +323,38 @@ class PlainWordDecider : public Xapian::ExpandDecider {
 Result<SearchResult> Searcher::similar(std::string_view id, std::size_t size) {
   if (size == 0 || size > kMaxPageSize)
     return make_error(ErrorCode::kInvalidArgument, "size must be between 1 and " + std::to_string(kMaxPageSize));
-  return with_reopen(impl_->db, "similar", [&]() -> Result<SearchResult> {
-      Xapian::Database& db = impl_->db;
-      std::string id_term = schema::id_term(id);
-      auto p = db.postlist_begin(id_term);
-      if (p == db.postlist_end(id_term)) return make_error(ErrorCode::kNotFound, "no document with id '" + std::string(id) + "'");
-      Xapian::RSet rset;
-      rset.add_document(*p);
-      Xapian::Enquire enquire(db);
-      PlainWordDecider decider;
-      Xapian::ESet eset = enquire.get_eset(20, rset, &decider);
-      std::string q;
-      // Each term quoted, so that no index term is read as query syntax (re:publica, NOT).
-      for (auto t = eset.begin(); t != eset.end(); ++t) q += (q.empty() ? "\"" : " \"") + *t + "\"";
-      if (q.empty()) q = "\"\"";  // nothing distinctive: an empty phrase matches nothing
-      SearchRequest req;
-      req.query = q;
-      req.size = size + 1;  // the document itself is usually the first match
-      req.expand_concepts = false;
-      auto r = search(req);
-      if (!r) return r.error();
-      std::erase_if(r->hits, [&](const Hit& h) { return h.id == id; });
-      if (r->hits.size() > size) r->hits.resize(size);
-      for (std::size_t i = 0; i < r->hits.size(); ++i) r->hits[i].rank = static_cast<int>(i) + 1;
-      r->total = r->total > 0 ? r->total - 1 : 0;
-      r->did_you_mean.reset();  // the query is the document's own words
-      r->size = size;
-      return r;
-  });
+  return with_reopen(
+      impl_->db, [this] { impl_->reconnect(); }, "similar",
+      [&]() -> Result<SearchResult> {
+        Xapian::Database& db = impl_->db;
+        std::string id_term = schema::id_term(id);
+        auto p = db.postlist_begin(id_term);
+        if (p == db.postlist_end(id_term))
+          return make_error(ErrorCode::kNotFound, "no document with id '" + std::string(id) + "'");
+        Xapian::RSet rset;
+        rset.add_document(*p);
+        Xapian::Enquire enquire(db);
+        PlainWordDecider decider;
+        Xapian::ESet eset = enquire.get_eset(20, rset, &decider);
+        std::string q;
+        // Each term quoted, so that no index term is read as query syntax (re:publica, NOT).
+        for (auto t = eset.begin(); t != eset.end(); ++t)
+          q += (q.empty() ? "\"" : " \"") + *t + "\"";
+        if (q.empty()) q = "\"\"";  // nothing distinctive: an empty phrase matches nothing
+        SearchRequest req;
+        req.query = q;
+        req.size = size + 1;  // the document itself is usually the first match
+        req.expand_concepts = false;
+        auto r = search(req);
+        if (!r) return r.error();
+        std::erase_if(r->hits, [&](const Hit& h) { return h.id == id; });
+        if (r->hits.size() > size) r->hits.resize(size);
+        for (std::size_t i = 0; i < r->hits.size(); ++i) r->hits[i].rank = static_cast<int>(i) + 1;
+        r->total = r->total > 0 ? r->total - 1 : 0;
+        r->did_you_mean.reset();  // the query is the document's own words
+        r->size = size;
+        return r;
+      });
 }
 
 Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::size_t limit) {
@@ -255,30 +369,36 @@ Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::
     if (!w.joined) last = w.base;
   std::vector<Suggestion> out;
   if (last.empty()) return out;
-  return with_reopen(impl_->db, "suggest", [&]() -> Result<std::vector<Suggestion>> {
-      out.clear();
-      Xapian::Database& db = impl_->db;
-      // Terms: unprefixed index terms (accent-free forms) starting with the last word.
-      std::vector<Suggestion> terms;
-      std::size_t scanned = 0;
-      for (auto t = db.allterms_begin(last); t != db.allterms_end(last) && scanned < 5000; ++t, ++scanned)
-        terms.push_back({*t, "term", t.get_termfreq()});
-      std::stable_sort(terms.begin(), terms.end(), [](const Suggestion& a, const Suggestion& b) { return a.documents > b.documents; });
-      for (auto& t : terms) {
-        if (out.size() >= limit) break;
-        out.push_back(std::move(t));
-      }
-      // Titles with a word starting with it.
-      Xapian::Enquire enquire(db);
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kTitlePrefix) + last, 200,
-                                      Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
-      Xapian::MSet titles = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
-      for (auto it = titles.begin(); it != titles.end(); ++it) {
-        auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
-        if (data.is_object()) out.push_back({str(data, schema::data::kTitle), "title", 1});
-      }
-      return out;
-  });
+  return with_reopen(
+      impl_->db, [this] { impl_->reconnect(); }, "suggest",
+      [&]() -> Result<std::vector<Suggestion>> {
+        out.clear();
+        Xapian::Database& db = impl_->db;
+        // Terms: unprefixed index terms (accent-free forms) starting with the last word.
+        std::vector<Suggestion> terms;
+        std::size_t scanned = 0;
+        for (auto t = db.allterms_begin(last); t != db.allterms_end(last) && scanned < 5000;
+             ++t, ++scanned)
+          terms.push_back({*t, "term", t.get_termfreq()});
+        std::stable_sort(terms.begin(), terms.end(), [](const Suggestion& a, const Suggestion& b) {
+          return a.documents > b.documents;
+        });
+        for (auto& t : terms) {
+          if (out.size() >= limit) break;
+          out.push_back(std::move(t));
+        }
+        // Titles with a word starting with it.
+        Xapian::Enquire enquire(db);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_WILDCARD,
+                                        std::string(schema::kTitlePrefix) + last, 200,
+                                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+        Xapian::MSet titles = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+        for (auto it = titles.begin(); it != titles.end(); ++it) {
+          auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+          if (data.is_object()) out.push_back({str(data, schema::data::kTitle), "title", 1});
+        }
+        return out;
+      });
 }
 
 namespace {
@@ -397,6 +517,20 @@ Result<Searcher::Prepared> Searcher::prepare(const SearchRequest& req) {
   ctx.analyzer = &im.analyzer;
   ctx.declared_facets = im.declared_facets;
   ctx.max_wildcard_expansion = kMaxWildcardTerms;
+  std::optional<Error> expansion_error;
+  ctx.expand_prefix = [&im, &expansion_error](const std::string& prefix) {
+    std::vector<std::string> terms;
+    try {
+      for (auto t = im.db.allterms_begin(prefix); t != im.db.allterms_end(prefix); ++t) {
+        terms.push_back(*t);
+        if (terms.size() > kMaxWildcardTerms) break;  // check_wildcards refuses it with a message
+      }
+    } catch (const Xapian::Error& e) {
+      expansion_error =
+          make_error(ErrorCode::kUnavailable, "cannot read the index: " + e.get_description());
+    }
+    return terms;
+  };
   if (req.expand_concepts && !im.thesaurus.empty()) ctx.thesaurus = &im.thesaurus;
   if (req.languages.empty()) {
     ctx.languages = im.languages;
@@ -409,6 +543,7 @@ Result<Searcher::Prepared> Searcher::prepare(const SearchRequest& req) {
   }
   auto parsed = parse_query(req.query, ctx);
   if (!parsed) return parsed.error();
+  if (expansion_error) return *expansion_error;
   if (auto e = check_wildcards(im.db, parsed->wildcards)) return *e;
 
   Prepared p;
@@ -451,7 +586,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
     // One work found at several places (same text) is one hit.
     enquire.set_collapse_key(schema::kSlotContentHash);
     FacetCounter counter;
-    enquire.add_matchspy(&counter);
+    counter.attach(enquire);
     Xapian::doccount first = static_cast<Xapian::doccount>((req.page - 1) * req.size);
     Xapian::MSet mset = enquire.get_mset(first, req.hits ? static_cast<Xapian::doccount>(req.size) : 0, im.db.get_doccount());
     // Every match is examined (checkatleast = database size), so the spy's count is exact;
@@ -482,10 +617,11 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
       others.set_query(filtered(&name));
       others.set_weighting_scheme(Xapian::BoolWeight());
       FacetCounter c;
-      others.add_matchspy(&c);
+      c.attach(others);
       others.get_mset(0, 0, im.db.get_doccount());
-      auto it = c.counts().find(name);
-      counts[name] = it != c.counts().end() ? it->second : std::map<std::string, std::size_t>{};
+      auto theirs = c.counts();
+      auto it = theirs.find(name);
+      counts[name] = it != theirs.end() ? it->second : std::map<std::string, std::size_t>{};
     }
     if (auto y = counts.find(std::string(schema::kYearFacet.name)); y != counts.end())
       for (const auto& [value, count] : y->second) {
@@ -512,14 +648,18 @@ Result<SearchResult> Searcher::search(const SearchRequest& req) {
     }
   };
   // A reindex job may replace what this handle reads: reopen and run the query again.
-  Status status = with_reopen(im.db, "search", [&]() -> Status {
-    out.hits.clear();
-    out.facets.clear();
-    out.year_histogram.clear();
-    run();
-    return Ok{};
-  });
+  Status status = with_reopen(
+      im.db, [&im] { im.reconnect(); }, "search",
+      [&]() -> Status {
+        out.hits.clear();
+        out.facets.clear();
+        out.year_histogram.clear();
+        out.did_you_mean.reset();
+        run();
+        return Ok{};
+      });
   if (!status) return status.error();
+  out.missing_shards = im.missing_shards();
   return out;
 }
 

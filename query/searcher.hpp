@@ -108,6 +108,18 @@ struct SearchResult {
   std::optional<std::string> did_you_mean;
   /// Matches per year, ascending by year, counted like the year facet (multi-select).
   std::vector<YearCount> year_histogram;
+  /// Shards of a sharded index that could not be reached ("shard-2 (host:port)"): when not
+  /// empty, the answer covers the other shards only.
+  std::vector<std::string> missing_shards;
+};
+
+/// One shard of the index as the searcher sees it.
+struct ShardState {
+  std::string name;     // "shard-K"
+  std::string address;  // "host:port" or the local path
+  bool remote = false;
+  bool up = true;     // answered when last tried
+  std::string error;  // why not, when down
 };
 
 /// One document with everything the index stores about it.
@@ -156,14 +168,18 @@ class Searcher {
   /// containing a word that starts with it. kInvalidArgument for an empty or too long prefix.
   Result<std::vector<Suggestion>> suggest(std::string_view prefix, std::size_t limit = 10);
 
-  /// Number of documents in the index.
+  /// Number of documents in the index (in the shards that are up).
   std::size_t document_count() const;
+  /// The shards of the index (one for an index of one database) and whether each answers.
+  std::vector<ShardState> shard_states() const;
   /// When the last indexing job completed (ISO 8601 UTC from the index metadata, e.g.
   /// 2026-11-25T15:00:00Z), or "" when unknown.
   std::string last_indexed() const;
   /// Names of every facet the index knows (built-in, then declared).
   std::vector<std::string> facet_names() const;
-  /// Re-opens the database to see the latest committed state.
+  /// Re-opens the database to see the latest committed state, and the new generation when a
+  /// full rebuild switched the index. Never throws: when the index cannot be opened (being
+  /// switched, or written by a newer schema) it logs why and keeps the handle it has.
   void reopen();
 
  private:

@@ -8,6 +8,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
   libxapian-dev libpoppler-cpp-dev libicu-dev libgumbo-dev libboost1.81-dev
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libcld2-dev libstemmer-dev libssl-dev
+  xapian-tools
 )
 # Tests also need: pdftotext (fixtures), xapian-tcpsrv (remote shards), Chromium (browser tests,
 # driven by playwright-core from npm), wrk (load tests), clang + libFuzzer (fuzz targets), and the

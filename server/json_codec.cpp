@@ -66,6 +66,8 @@ nlohmann::ordered_json to_json(const query::SearchResult& result) {
   j["expanded_concepts"] = result.expanded_concepts;
   j["year_histogram"] = histogram_json(result.year_histogram);
   if (result.did_you_mean) j["did_you_mean"] = *result.did_you_mean;
+  j["partial"] = !result.missing_shards.empty();
+  j["missing_shards"] = result.missing_shards;
   return j;
 }
 
@@ -74,6 +76,8 @@ nlohmann::ordered_json to_facets_json(const query::SearchResult& result) {
   j["total"] = result.total;
   j["facets"] = facets_json(result.facets);
   j["year_histogram"] = histogram_json(result.year_histogram);
+  j["partial"] = !result.missing_shards.empty();
+  j["missing_shards"] = result.missing_shards;
   return j;
 }
 

@@ -110,7 +110,7 @@ std::string_view openapi_json() {
     },
     "/healthz": {
       "get": {
-        "summary": "Liveness and the number of indexed documents",
+        "summary": "Liveness, the number of indexed documents and the state of each shard",
         "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}
       }
     },
@@ -207,7 +207,7 @@ std::string_view openapi_json() {
       },
       "SearchResult": {
         "type": "object",
-        "required": ["query", "total", "page", "size", "results", "facets", "expanded_concepts", "year_histogram"],
+        "required": ["query", "total", "page", "size", "results", "facets", "expanded_concepts", "year_histogram", "partial", "missing_shards"],
         "properties": {
           "query": {"type": "string"},
           "total": {"type": "integer"},
@@ -217,13 +217,17 @@ std::string_view openapi_json() {
           "facets": {"$ref": "#/components/schemas/Facets"},
           "expanded_concepts": {"type": "array", "items": {"type": "string"}},
           "year_histogram": {"$ref": "#/components/schemas/YearHistogram"},
-          "did_you_mean": {"type": "string", "description": "the whole query with misspelt words corrected; present only when that would help"}
+          "did_you_mean": {"type": "string", "description": "the whole query with misspelt words corrected; present only when that would help"},
+          "partial": {"type": "boolean", "description": "true when a shard of a sharded index could not be reached: the answer covers the others"},
+          "missing_shards": {"type": "array", "items": {"type": "string"}, "description": "the unreachable shards, as 'shard-K (host:port)'"}
         }
       },
       "FacetsResult": {
         "type": "object",
-        "required": ["total", "facets", "year_histogram"],
+        "required": ["total", "facets", "year_histogram", "partial", "missing_shards"],
         "properties": {
+          "partial": {"type": "boolean"},
+          "missing_shards": {"type": "array", "items": {"type": "string"}},
           "total": {"type": "integer"},
           "facets": {"$ref": "#/components/schemas/Facets"},
           "year_histogram": {"$ref": "#/components/schemas/YearHistogram"}
@@ -265,8 +269,25 @@ std::string_view openapi_json() {
       },
       "Health": {
         "type": "object",
-        "required": ["status", "documents"],
-        "properties": {"status": {"type": "string"}, "documents": {"type": "integer"}}
+        "required": ["status", "documents", "shards"],
+        "properties": {
+          "status": {"type": "string", "enum": ["ok", "degraded"], "description": "degraded while a shard is unreachable"},
+          "documents": {"type": "integer", "description": "documents in the shards that answer"},
+          "shards": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": ["name", "address", "remote", "state"],
+              "properties": {
+                "name": {"type": "string"},
+                "address": {"type": "string", "description": "host:port of a remote shard; empty for a local one"},
+                "remote": {"type": "boolean"},
+                "state": {"type": "string", "enum": ["up", "down"]},
+                "error": {"type": "string"}
+              }
+            }
+          }
+        }
       }
     }
   }

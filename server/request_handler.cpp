@@ -295,8 +295,21 @@ Response health(const Request& req, const Target& target, query::Searcher& searc
     return domain_error(req, invalid("unknown parameter '" + target.params.front().first + "'"));
   }
   nlohmann::ordered_json body;
-  body["status"] = "ok";
+  nlohmann::ordered_json shards = nlohmann::ordered_json::array();
+  bool degraded = false;
+  for (const query::ShardState& s : searcher.shard_states()) {
+    // Local paths are nobody's business over HTTP: only remote addresses are shown.
+    nlohmann::ordered_json j{{"name", s.name},
+                             {"address", s.remote ? s.address : std::string()},
+                             {"remote", s.remote},
+                             {"state", s.up ? "up" : "down"}};
+    if (!s.up) j["error"] = s.error;
+    degraded = degraded || !s.up;
+    shards.push_back(std::move(j));
+  }
+  body["status"] = degraded ? "degraded" : "ok";
   body["documents"] = searcher.document_count();
+  body["shards"] = std::move(shards);
   return json_response(req, http::status::ok, dump_json(body));
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/analysis/language_id.hpp"
+#include "core/index_layout.hpp"
 
 namespace passage::config {
 namespace fs = std::filesystem;
@@ -107,8 +108,9 @@ class Checker {
 
     if (const toml::node* idx = root.get("index")) {
       if (const toml::table* t = idx->as_table()) {
-        unknown_keys(*t, {"path"}, "[index]");
+        unknown_keys(*t, {"path", "shards", "shard"}, "[index]");
         if (auto p = string_at(*t, "path", line_of(*idx), "[index]", true)) cfg.index_path = resolve(*p);
+        shard_keys(*t, line_of(*idx), cfg.shards);
       } else {
         problem(line_of(*idx), "'index' must be a table ([index])");
       }
@@ -228,6 +230,61 @@ class Checker {
   static constexpr std::array<std::string_view, 9> kWebOnlyKeys{
       "allow_hosts", "include_urls", "exclude_urls", "max_depth", "max_pages",
       "delay_ms",    "timeout_s",    "max_bytes",    "user_agent"};
+
+  // [index] shards = N and [[index.shard]] (one table per shard, in order).
+  void shard_keys(const toml::table& t, int line, std::vector<ShardSettings>& out) {
+    std::int64_t count = 0;
+    if (const toml::node* n = t.get("shards")) {
+      integer_at(t, "shards", "[index]", 1, count);
+      if (count > static_cast<std::int64_t>(kMaxShards)) {
+        problem(line_of(*n), "[index]: 'shards' must be at most " + std::to_string(kMaxShards));
+        count = 0;
+      }
+    }
+    std::vector<ShardSettings> listed;
+    if (const toml::node* n = t.get("shard")) {
+      const toml::array* arr = n->as_array();
+      if (arr == nullptr || !arr->is_array_of_tables()) {
+        problem(line_of(*n), "[index]: 'shard' must be an array of tables ([[index.shard]])");
+      } else {
+        std::map<std::string, int> seen;  // address -> shard number
+        for (const toml::node& e : *arr) {
+          const toml::table& st = *e.as_table();
+          const std::string where = "[[index.shard]] " + std::to_string(listed.size());
+          unknown_keys(st, {"remote", "timeout_ms"}, where);
+          ShardSettings s;
+          if (auto r = string_at(st, "remote", line_of(e), where, false)) {
+            if (auto addr = layout::parse_address(*r); !addr) {
+              problem(line_of(*st.get("remote")), where + ": " + addr.error().message);
+            } else if (auto [it, fresh] = seen.emplace(*r, static_cast<int>(listed.size()));
+                       !fresh) {
+              problem(
+                  line_of(*st.get("remote")),
+                  where + ": remote '" + *r + "' is already shard " + std::to_string(it->second));
+            } else {
+              s.remote = *r;
+            }
+          }
+          integer_at(st, "timeout_ms", where, 1, s.timeout_ms);
+          if (st.get("timeout_ms") != nullptr && st.get("remote") == nullptr)
+            problem(line_of(*st.get("timeout_ms")),
+                    where + ": 'timeout_ms' applies to a remote shard only");
+          listed.push_back(std::move(s));
+        }
+        if (listed.size() > kMaxShards)
+          problem(line_of(*n),
+                  "[index]: at most " + std::to_string(kMaxShards) + " [[index.shard]] tables");
+      }
+    }
+    if (count > 0 && !listed.empty() && static_cast<std::size_t>(count) != listed.size())
+      problem(line, "[index]: shards = " + std::to_string(count) + " but " +
+                        std::to_string(listed.size()) +
+                        " [[index.shard]] tables: give one table per shard, or only 'shards'");
+    if (!listed.empty())
+      out = std::move(listed);
+    else if (count > 0)
+      out.assign(static_cast<std::size_t>(count), ShardSettings{});
+  }
 
   // An integer key with a lower bound; out keeps its default when the key is absent or bad.
   template <class T>

@@ -53,9 +53,21 @@ struct ServerSettings {
   std::string admin_token_env;            // name of an environment variable holding the token
 };
 
+/// One shard of a sharded index ([index] shards = N and/or [[index.shard]]). Every shard is written
+/// by `passage index` under the index folder; a shard with `remote` is read by searchers over
+/// Xapian's remote protocol from a shard server (`passage shard serve INDEX/shard-K`).
+struct ShardSettings {
+  std::string remote;     // "host:port"; empty = searchers open the local files
+  int timeout_ms = 2000;  // remote: longest wait for the shard server's answer
+};
+
+/// Most shards one index may have.
+inline constexpr std::size_t kMaxShards = 64;
+
 struct CorpusConfig {
   std::filesystem::path file;           // where it was read from
   std::filesystem::path index_path;     // absolute
+  std::vector<ShardSettings> shards{1};  // one entry per shard, in shard order (at least one)
   std::filesystem::path thesaurus;      // absolute; empty when the config names none
   std::vector<std::string> kinds;       // builtin + declared
   std::vector<Source> sources;

@@ -116,6 +116,15 @@ TEST_CASE("bench/run.sh runs end to end and writes well-formed tables", "[bench]
   CHECK(scale->rows[0][0] == "150");
   for (const auto& c : scale->rows[0]) CHECK(is_number(c));
 
+  const Table* shards = find_table(ts, "layout");
+  REQUIRE(shards != nullptr);
+  REQUIRE(shards->rows.size() == 3);
+  CHECK(shards->rows[0][0] == "one");
+  CHECK(shards->rows[2][0] == "remote4");
+  for (const auto& row : shards->rows)
+    for (std::size_t i = 1; i < row.size(); ++i) CHECK(is_number(row[i]));
+  CHECK(std::stod(shards->rows[2][8]) > 0);  // the remote shards' answers crossed the wire
+
   const Table* targets = find_table(ts, "target");
   REQUIRE(targets != nullptr);
   CHECK(targets->rows.size() == 6);

@@ -190,3 +190,62 @@ TEST_CASE("glob matching", "[config]") {
     CHECK(glob_match(r.pattern, r.path) == r.match);
   }
 }
+
+TEST_CASE("shards: a count, a list with remote shard servers, and every mistake reported",
+          "[config][shards]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "docs");
+  const std::string sources =
+      "[[source]]\nname = \"a\"\nkind = \"report\"\norganisation = \"X\"\nroot = \"docs\"\n";
+  auto one = parse_config("[index]\npath = \"i\"\n" + sources, dir / "c.toml");
+  REQUIRE(one.has_value());
+  CHECK(one->shards.size() == 1);
+  CHECK(one->shards[0].remote.empty());
+
+  auto four = parse_config("[index]\npath = \"i\"\nshards = 4\n" + sources, dir / "c.toml");
+  REQUIRE(four.has_value());
+  CHECK(four->shards.size() == 4);
+
+  auto listed = parse_config(
+      "[index]\npath = \"i\"\nshards = 3\n"
+      "[[index.shard]]\n"
+      "[[index.shard]]\nremote = \"127.0.0.1:7301\"\ntimeout_ms = 500\n"
+      "[[index.shard]]\nremote = \"shard-b.example.org:7302\"\n" +
+          sources,
+      dir / "c.toml");
+  REQUIRE(listed.has_value());
+  REQUIRE(listed->shards.size() == 3);
+  CHECK(listed->shards[0].remote.empty());
+  CHECK(listed->shards[1].remote == "127.0.0.1:7301");
+  CHECK(listed->shards[1].timeout_ms == 500);
+  CHECK(listed->shards[2].remote == "shard-b.example.org:7302");
+  CHECK(listed->shards[2].timeout_ms == 2000);
+
+  struct Bad {
+    std::string index;
+    std::string message;
+  };
+  const std::vector<Bad> bad = {
+      {"shards = 0\n", "'shards' must be at least 1"},
+      {"shards = 65\n", "'shards' must be at most 64"},
+      {"shards = \"4\"\n", "'shards' must be an integer"},
+      {"shards = 3\n[[index.shard]]\n[[index.shard]]\n", "shards = 3 but 2 [[index.shard]] tables"},
+      {"[[index.shard]]\nremote = \"127.0.0.1\"\n", "bad shard address '127.0.0.1'"},
+      {"[[index.shard]]\nremote = \"127.0.0.1:0\"\n", "bad shard address"},
+      {"[[index.shard]]\nremote = \"h:7301\"\n[[index.shard]]\nremote = \"h:7301\"\n",
+       "[[index.shard]] 1: remote 'h:7301' is already shard 0"},
+      {"[[index.shard]]\ntimeout_ms = 100\n", "'timeout_ms' applies to a remote shard only"},
+      {"[[index.shard]]\nremote = \"h:1\"\ntimeout_ms = 0\n", "'timeout_ms' must be at least 1"},
+      {"[[index.shard]]\nhost = \"h\"\n", "unknown key 'host'"},
+      {"shard = 3\n", "'shard' must be an array of tables"},
+  };
+  for (const Bad& b : bad) {
+    INFO(b.index);
+    auto problems = check_config("[index]\npath = \"i\"\n" + b.index + sources, dir / "c.toml");
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].message, Catch::Contains(b.message));
+    CHECK(problems[0].line >= 1);
+    CHECK_FALSE(
+        parse_config("[index]\npath = \"i\"\n" + b.index + sources, dir / "c.toml").has_value());
+  }
+}

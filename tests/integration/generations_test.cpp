@@ -146,10 +146,63 @@ TEST_CASE(
   CHECK(migrated.documents == 5);
   CHECK_FALSE(layout::is_plain_database(plain));
   CHECK_FALSE(fs::exists(plain / "iamglass"));
-  CHECK_FALSE(fs::exists(plain / "postlist.glass"));
   CHECK(Xapian::Database(plain.string()).get_doccount() == 5);
   CHECK(hits(plain, "kangaroo") == 1);
+  // The old tables stay for readers opening them at the switch; the next job removes them.
+  CHECK(fs::exists(plain / "postlist.glass"));
+  CHECK(held.get_doccount() == 5);
+  auto after = indexer::run_index_job(options(docs, plain)).value_or_throw();
+  CHECK(after.unchanged == 5);
+  CHECK_FALSE(fs::exists(plain / "postlist.glass"));
+  CHECK_FALSE(fs::exists(plain / "flintlock"));
   CHECK(held.get_doccount() == 5);  // a reader of the removed files still reads them
+}
+
+TEST_CASE(
+    "a migration interrupted between the stub and the plain database's marker is finished by the "
+    "next job",
+    "[integration][index][generations]") {
+  pt::TempDir tmp;
+  const fs::path docs = tmp / "docs";
+  write_notes(docs, 3);
+  indexer::run_index_job(options(docs, tmp / "made")).value_or_throw();
+  const fs::path plain = tmp / "plain";
+  fs::copy(layout::shard_dir(tmp / "made", 1, 0), plain, fs::copy_options::recursive);
+  // The state a kill right after the stub's rename leaves: stub and plain database side by side
+  // (Xapian opens the plain one), the new generation complete.
+  pt::write_file(docs / "extra.txt", "Extra\n\nKangaroo courts and asylum appeals.\n");
+  indexer::run_index_job(options(docs, tmp / "next")).value_or_throw();
+  fs::create_directories(layout::generation_dir(plain, 1));
+  fs::copy(layout::shard_dir(tmp / "next", 1, 0), layout::shard_dir(plain, 1, 0),
+           fs::copy_options::recursive);
+  layout::Layout l;
+  l.generation = 1;
+  l.shards.push_back({"shard-0", layout::shard_dir(plain, 1, 0), "", 0, layout::kDefaultTimeoutMs});
+  REQUIRE(layout::write_layout(plain, l).has_value());
+  REQUIRE(fs::exists(plain / "iamglass"));
+  CHECK(Xapian::Database(plain.string()).get_doccount() == 3);
+
+  auto r = indexer::run_index_job(options(docs, plain)).value_or_throw();
+  CHECK(r.generation == 1);
+  CHECK(r.unchanged == 4);
+  CHECK_FALSE(fs::exists(plain / "iamglass"));
+  CHECK(Xapian::Database(plain.string()).get_doccount() == 4);
+  CHECK(hits(plain, "kangaroo") == 1);
+}
+
+TEST_CASE("the stub names generations relative to the index, however the index path is spelled",
+          "[integration][index][generations]") {
+  pt::TempDir tmp;
+  write_notes(tmp / "docs", 2);
+  fs::create_directories(tmp / "sub");
+  auto r = indexer::run_index_job(options(tmp / "docs", tmp / "sub" / ".." / "." / "idx"))
+               .value_or_throw();
+  CHECK(r.documents == 2);
+  CHECK_THAT(pt::read_file(tmp / "idx" / "XAPIANDB"), Catch::Contains("\nauto gen-1/shard-0\n"));
+  // A copy of the folder is an index of its own.
+  fs::copy(tmp / "idx", tmp / "copy", fs::copy_options::recursive);
+  fs::remove_all(tmp / "idx");
+  CHECK(Xapian::Database((tmp / "copy").string()).get_doccount() == 2);
 }
 
 TEST_CASE("a second job on an index fails at once while the first runs, full or not",

@@ -286,7 +286,12 @@ TEST_CASE("handle_request: browse, unicode and language parameters", "[server]")
 
 TEST_CASE("handle_request: healthz, page and HEAD", "[server]") {
   auto health = handle(http::verb::get, "/healthz");
-  CHECK(json::parse(health.body()) == json{{"status", "ok"}, {"documents", 5}});
+  CHECK(json::parse(health.body()) ==
+        json{{"status", "ok"},
+             {"documents", 5},
+             {"shards",
+              json::array({json{
+                  {"name", "shard-0"}, {"address", ""}, {"remote", false}, {"state", "up"}}})}});
 
   auto page = handle(http::verb::get, "/");
   CHECK(header(page, http::field::content_type) == "text/html; charset=utf-8");
