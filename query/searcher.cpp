@@ -56,7 +56,7 @@ struct Searcher::Impl {
         out.add_database(Xapian::Database(shard.path.string()));
       } else {
         try {
-          const auto timeout = static_cast<Xapian::timeout>(shard.timeout_ms);
+          const auto timeout = static_cast<unsigned>(shard.timeout_ms);
           out.add_database(Xapian::Remote::open(shard.host, shard.port, timeout, timeout));
         } catch (const Xapian::Error& e) {
           state.up = false;
