@@ -506,3 +506,14 @@ TEST_CASE("a document with every word of the query comes before one with only so
   // When both hold every word, the one that is about them ranks first, as before.
   CHECK(file_of(run(*s, "housing quota").hits[0]) == "some.txt");
 }
+
+TEST_CASE("a word ranks documents that contain it above those that only share a rarer language's stem",
+          "[integration][search]") {
+  auto s = open_sample();
+  // "migration" is in English and German documents alike; its German stem is rare in the
+  // sample corpus and must not lift every German document above the English ones.
+  auto r = run(*s, "migration");
+  REQUIRE(r.hits.size() >= 2);
+  CHECK(r.hits[0].language == "en");
+  CHECK(r.hits[1].language == "en");
+}
