@@ -115,6 +115,14 @@ TEST_CASE("a job killed before its first commit, mid-batch or during a commit lo
 
 TEST_CASE("a full rebuild killed midway leaves the previous generation serving, whole",
           "[crash][job][generations]") {
+  // One database, and a set of 4 shards that switches as a whole.
+  const std::size_t shards = GENERATE(1u, 4u);
+  INFO(shards << " shard(s)");
+  const auto options = [shards](const fs::path& docs, const fs::path& index) {
+    ix::IndexOptions o = ::options(docs, index);
+    o.shards.assign(shards, passage::config::ShardSettings{});
+    return o;
+  };
   pt::TempDir dir;
   const fs::path docs = dir / "docs";
   for (int i = 0; i < 14; ++i)
@@ -155,6 +163,7 @@ TEST_CASE("a full rebuild killed midway leaves the previous generation serving, 
   // Readers still see the previous generation exactly; the unfinished one is beside it.
   CHECK(pt::index_contents(index) == before);
   CHECK(passage::layout::read_layout(index).value_or_throw().generation == 1);
+  CHECK(passage::layout::read_layout(index).value_or_throw().shards.size() == shards);
   CHECK(passage::layout::generations_on_disk(index) == std::vector<int>{1, 2});
 
   // The next full run discards the unfinished generation and completes.
