@@ -288,6 +288,63 @@ Status remove_generations(const fs::path& index_dir, const std::function<bool(in
   return Ok{};
 }
 
+Status claim_shard_folder(const fs::path& folder, const fs::path& index_dir) {
+  const fs::path owner = fs::absolute(index_dir).lexically_normal();
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) return make_error(ErrorCode::kUnavailable, "cannot create shard folder " + folder.string() + ": " + ec.message());
+  const fs::path file = folder / kShardOwnerFile;
+  if (fs::exists(file, ec)) {
+    std::ifstream in(file, std::ios::binary);
+    std::string recorded;
+    std::getline(in, recorded);
+    if (!in && !in.eof())
+      return make_error(ErrorCode::kUnavailable, "cannot read " + file.string());
+    if (fs::path(recorded).lexically_normal() == owner) return Ok{};
+    return make_error(ErrorCode::kFailedPrecondition,
+                      "shard folder " + folder.string() + " belongs to the index at " + recorded +
+                          ", not to " + owner.string() + ": give each index its own shard folders");
+  }
+  // A folder that already holds anything else is not taken over either.
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(kGenPrefix, 0) != 0 && name != "lost+found")  // a disk's own root is fine
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "shard folder " + folder.string() + " is not empty (" + name +
+                            "): give the shard a folder of its own");
+  }
+  return write_atomically(file, owner.string() + "\n");
+}
+
+std::vector<fs::path> read_shard_folders(const fs::path& index_dir) {
+  std::vector<fs::path> out;
+  std::ifstream in(index_dir / kShardFoldersFile, std::ios::binary);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && fs::path(line).is_absolute()) out.emplace_back(line);
+  return out;
+}
+
+Status write_shard_folders(const fs::path& index_dir, const std::vector<fs::path>& folders) {
+  std::error_code ec;
+  if (folders.empty()) {
+    fs::remove(index_dir / kShardFoldersFile, ec);
+    return Ok{};
+  }
+  std::string text;
+  for (const fs::path& f : folders) text += f.string() + "\n";
+  return write_atomically(index_dir / kShardFoldersFile, text);
+}
+
+fs::path shard_root_of(const fs::path& db) {
+  const fs::path gen = db.parent_path();
+  int g = 0;
+  const std::string gen_name = gen.filename().string();
+  if (db.filename().string().rfind("shard-", 0) != 0 || gen_name.rfind(kGenPrefix, 0) != 0 ||
+      !parse_int(std::string_view(gen_name).substr(kGenPrefix.size()), g))
+    return {};
+  return gen.parent_path();
+}
+
 Result<IndexLock> IndexLock::acquire(const fs::path& index_dir) {
   const fs::path file = index_dir / kLockFile;
   int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

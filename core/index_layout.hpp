@@ -7,6 +7,8 @@
 //   INDEX/shard-K           one stub file per shard ("auto gen-3/shard-K"): what a shard server
 //                           (`passage shard serve INDEX/shard-K`) opens, following generations
 //   INDEX/gen-G/shard-K/    the Xapian (glass) database of shard K in generation G
+//   PATH/gen-G/shard-K/     the same for a shard given its own folder PATH (another disk); PATH
+//                           holds a file `passage-shard-of` naming the index it belongs to
 //
 // `passage index --full` builds generation G+1 beside G and switches the stub at the end; a crash
 // before the switch leaves G serving. Xapian's own tools (xapian-delve INDEX) read the stub too.
@@ -91,6 +93,25 @@ Status retire_plain_database(const std::filesystem::path& index_dir);
 /// Removes every file of a plain database from index_dir (marker first, then tables), when a
 /// stub is there. Nothing to do is not an error.
 Status remove_plain_database(const std::filesystem::path& index_dir);
+
+/// The file in a shard's own folder naming the index folder it belongs to.
+inline constexpr std::string_view kShardOwnerFile = "passage-shard-of";
+
+/// Claims `folder` (a shard's own folder, outside the index folder) for the index in index_dir:
+/// creates it and records the owner, so two indexes never share (and clean up) one folder.
+/// kFailedPrecondition when it belongs to another index.
+Status claim_shard_folder(const std::filesystem::path& folder, const std::filesystem::path& index_dir);
+
+/// INDEX/passage-shard-folders: the shards' own folders this index has written generations in,
+/// one a line, so a rebuild also clears folders a shard has since moved away from.
+inline constexpr std::string_view kShardFoldersFile = "passage-shard-folders";
+std::vector<std::filesystem::path> read_shard_folders(const std::filesystem::path& index_dir);
+Status write_shard_folders(const std::filesystem::path& index_dir,
+                           const std::vector<std::filesystem::path>& folders);
+
+/// The folder holding the generations of a shard whose database is at `db` (ROOT for
+/// ROOT/gen-G/shard-K); empty when `db` is not laid out like that (a plain database).
+std::filesystem::path shard_root_of(const std::filesystem::path& db);
 
 /// Removes INDEX/gen-G for every generation on disk for which `drop(G)` is true.
 Status remove_generations(const std::filesystem::path& index_dir,

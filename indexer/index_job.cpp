@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <ctime>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -215,6 +216,103 @@ void forget_spelling(Xapian::WritableDatabase& db, const std::string& id_term) {
   for (auto t = db.termlist_begin(*p); t != db.termlist_end(*p); ++t)
     if (analysis::spelling_word(*t)) db.remove_spelling(*t);
 }
+
+// The writers of a sharded index: one thread per shard (at most one per core; shard k goes to
+// thread k mod threads), each applying its shards' changes in the order they were routed. With
+// one shard, changes are applied at once on the calling thread. sync() waits until every change
+// routed so far is applied and rethrows the first failure (as Xapian::DatabaseError).
+class ShardWriters {
+ public:
+  using Change = std::function<void(Xapian::WritableDatabase&)>;
+
+  ShardWriters(std::vector<Xapian::WritableDatabase>& dbs, unsigned max_threads) : dbs_(dbs) {
+    if (dbs.size() <= 1) return;
+    const std::size_t n = std::min<std::size_t>(dbs.size(), std::max(1u, max_threads));
+    lanes_ = std::vector<Lane>(n);
+    for (std::size_t t = 0; t < n; ++t) threads_.emplace_back([this, t] { run(lanes_[t]); });
+  }
+  ShardWriters(const ShardWriters&) = delete;
+  ShardWriters& operator=(const ShardWriters&) = delete;
+  ~ShardWriters() {
+    for (Lane& lane : lanes_) {
+      std::lock_guard lock(lane.mu);
+      lane.closing = true;
+      lane.cv.notify_all();
+    }
+    for (std::thread& t : threads_) t.join();
+  }
+
+  void apply(std::size_t shard, Change change) {
+    if (lanes_.empty()) {
+      change(dbs_[shard]);
+      return;
+    }
+    Lane& lane = lanes_[shard % lanes_.size()];
+    std::unique_lock lock(lane.mu);
+    lane.cv.wait(lock, [&] { return lane.queue.size() < kLaneCapacity; });
+    lane.queue.emplace_back(shard, std::move(change));
+    lane.cv.notify_all();
+  }
+
+  void sync() {
+    for (Lane& lane : lanes_) {
+      std::unique_lock lock(lane.mu);
+      lane.cv.wait(lock, [&] { return lane.queue.empty() && !lane.busy; });
+    }
+    std::lock_guard lock(error_mu_);
+    if (!error_.empty()) throw Xapian::DatabaseError(error_);
+  }
+
+ private:
+  static constexpr std::size_t kLaneCapacity = 64;
+  struct Lane {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::pair<std::size_t, Change>> queue;
+    bool busy = false;
+    bool closing = false;
+  };
+
+  void run(Lane& lane) {
+    for (;;) {
+      std::pair<std::size_t, Change> next;
+      {
+        std::unique_lock lock(lane.mu);
+        lane.cv.wait(lock, [&] { return !lane.queue.empty() || lane.closing; });
+        if (lane.queue.empty()) return;
+        next = std::move(lane.queue.front());
+        lane.queue.pop_front();
+        lane.busy = true;
+        lane.cv.notify_all();
+      }
+      if (!failed_.load()) {
+        try {
+          next.second(dbs_[next.first]);
+        } catch (const Xapian::Error& e) {
+          record(layout::shard_name(next.first) + ": " + e.get_description());
+        } catch (const std::exception& e) {
+          record(layout::shard_name(next.first) + ": " + e.what());
+        }
+      }
+      std::lock_guard lock(lane.mu);
+      lane.busy = false;
+      lane.cv.notify_all();
+    }
+  }
+
+  void record(std::string what) {
+    std::lock_guard lock(error_mu_);
+    if (error_.empty()) error_ = std::move(what);
+    failed_.store(true);
+  }
+
+  std::vector<Xapian::WritableDatabase>& dbs_;
+  std::vector<Lane> lanes_;
+  std::vector<std::thread> threads_;
+  std::mutex error_mu_;
+  std::string error_;
+  std::atomic<bool> failed_{false};
+};
 }  // namespace
 
 Result<IndexReport> run_index_job(const IndexOptions& options) {
@@ -249,16 +347,65 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
             " shard(s) but the config asks for " + std::to_string(nshards) +
             ": rebuild it with `passage index --full` to spread the documents over them");
   const int current_generation = have_index ? current->generation : 0;
-  // Shard K of generation G on this machine (generation 0: the plain database folder itself);
-  // a remote shard is written here too and served from here by its shard server.
+  // Shard K of generation G on this machine: ROOT/gen-G/shard-K, where ROOT is the shard's own
+  // folder or the index folder (generation 0: the plain database folder itself). A remote shard
+  // is written here too and served from here by its shard server.
   const fs::path index_abs = fs::absolute(options.index_dir).lexically_normal();
+  const auto root_of = [&](std::size_t k) {
+    return k < options.shards.size() && !options.shards[k].path.empty() ? options.shards[k].path
+                                                                         : index_abs;
+  };
   const auto local_path = [&](int g, std::size_t k) {
-    return g == 0 ? index_abs : layout::shard_dir(index_abs, g, k);
+    return g == 0 ? index_abs : layout::shard_dir(root_of(k), g, k);
+  };
+  for (std::size_t k = 0; k < nshards; ++k) {
+    if (root_of(k) == index_abs) continue;
+    if (Status st = layout::claim_shard_folder(root_of(k), index_abs); !st) return st.error();
+  }
+  // Where the current generation's shards are (a remote shard's files: its INDEX/shard-K stub).
+  std::vector<fs::path> current_paths;
+  if (have_index) {
+    for (std::size_t k = 0; k < current->shards.size(); ++k) {
+      const layout::Shard& s = current->shards[k];
+      if (!s.remote()) {
+        current_paths.push_back(s.path);
+      } else if (auto own = layout::read_layout(index_abs / layout::shard_name(k)); own) {
+        current_paths.push_back(own->shards.front().path);
+      } else {
+        current_paths.push_back(local_path(current_generation, k));
+      }
+    }
+  }
+  // An incremental run writes where the documents are: a shard moved to another folder in the
+  // config is moved by a rebuild.
+  if (have_index && !options.full && current_generation > 0) {
+    for (std::size_t k = 0; k < nshards; ++k) {
+      if (current_paths[k] == local_path(current_generation, k)) continue;
+      return make_error(ErrorCode::kFailedPrecondition,
+                        "shard " + std::to_string(k) + " of index " + options.index_dir.string() +
+                            " is in " + current_paths[k].string() + " but the config puts it in " +
+                            local_path(current_generation, k).string() +
+                            ": rebuild it there with `passage index --full`");
+    }
+  }
+  // Every folder holding generations of this index: the index folder, the shards' own folders
+  // in the config and those the current generation still uses.
+  std::set<fs::path> roots{index_abs};
+  for (std::size_t k = 0; k < nshards; ++k) roots.insert(root_of(k));
+  for (const fs::path& p : current_paths)
+    if (fs::path r = layout::shard_root_of(p); !r.empty()) roots.insert(r);
+  for (const fs::path& r : layout::read_shard_folders(index_abs)) roots.insert(r);
+  const auto remove_generations = [&](const std::function<bool(int)>& drop) -> Status {
+    std::vector<fs::path> in_use;  // the shards' own folders still holding generations
+    for (const fs::path& root : roots) {
+      if (Status st = layout::remove_generations(root, drop); !st) return st;
+      if (root != index_abs && !layout::generations_on_disk(root).empty()) in_use.push_back(root);
+    }
+    return layout::write_shard_folders(index_abs, in_use);
   };
   // Generations newer than the current one are what an interrupted full rebuild left; older ones
   // than its predecessor nobody reads any more.
-  if (Status st = layout::remove_generations(
-          options.index_dir, [&](int g) { return !have_index || g > current_generation; });
+  if (Status st = remove_generations([&](int g) { return !have_index || g > current_generation; });
       !st)
     return st.error();
   const bool new_generation = options.full || !have_index;
@@ -266,12 +413,15 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   std::vector<fs::path> db_paths;
   for (std::size_t k = 0; k < nshards; ++k) db_paths.push_back(local_path(generation, k));
   if (new_generation) {
-    fs::create_directories(layout::generation_dir(options.index_dir, generation), ec);
-    if (ec)
-      return make_error(ErrorCode::kUnavailable,
-                        "cannot create " +
-                            layout::generation_dir(options.index_dir, generation).string() + ": " +
-                            ec.message());
+    std::vector<fs::path> own(roots.begin(), roots.end());
+    std::erase(own, index_abs);
+    if (Status st = layout::write_shard_folders(index_abs, own); !st) return st.error();
+    for (const fs::path& p : db_paths) {
+      fs::create_directories(p.parent_path(), ec);
+      if (ec)
+        return make_error(ErrorCode::kUnavailable,
+                          "cannot create " + p.parent_path().string() + ": " + ec.message());
+    }
   }
   // The layout readers get: local shards by path, remote ones by address.
   layout::Layout target;
@@ -324,9 +474,8 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
   std::unordered_map<std::string, Existing> replaced;
   if (options.full && have_index) {
     try {
-      for (std::size_t k = 0; k < current->shards.size(); ++k)
-        replaced.merge(
-            existing_documents(Xapian::Database(local_path(current_generation, k).string())));
+      for (const fs::path& p : current_paths)
+        replaced.merge(existing_documents(Xapian::Database(p.string())));
     } catch (const Xapian::Error& e) {
       log::warn("index_previous_unreadable",
                 {{"index", options.index_dir.string()}, {"what", e.get_description()}});
@@ -456,6 +605,9 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
 
   std::optional<Error> fatal;
   std::size_t since_commit = 0;
+  // Documents go to their shard's writer; at a commit point every writer catches up first.
+  std::optional<ShardWriters> writers;
+  writers.emplace(dbs, std::max(1u, std::thread::hardware_concurrency()));
   try {
     while (std::optional<Parsed> p = channel.pop()) {
       const FileItem& item = items[p->item];
@@ -467,6 +619,8 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
         break;
       }
       ++progress.done;
+      const std::size_t shard = layout::shard_of(item.id(), nshards);
+      const bool replacing = existing.count(item.id()) != 0;
       if (!p->doc) {
         std::string reason = p->error;
         if (!item.url.empty() && reason.rfind(item.path.string(), 0) == 0)
@@ -475,21 +629,24 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
         failed_ids.insert(item.id());
         ++progress.failed;
         // A file that no longer parses must not keep stale content under its id.
-        if (existing.count(item.id())) {
-          Xapian::WritableDatabase& db = dbs[layout::shard_of(item.id(), nshards)];
-          forget_spelling(db, schema::id_term(item.id()));
-          db.delete_document(schema::id_term(item.id()));
+        if (replacing) {
+          writers->apply(shard, [term = schema::id_term(item.id())](Xapian::WritableDatabase& db) {
+            forget_spelling(db, term);
+            db.delete_document(term);
+          });
           ++report.deleted;
         }
       } else {
-        Xapian::WritableDatabase& db = dbs[layout::shard_of(item.id(), nshards)];
-        if (existing.count(item.id())) forget_spelling(db, p->doc->id_term);
-        for (const std::string& w : p->doc->spelling_words) db.add_spelling(w);
-        db.replace_document(p->doc->id_term, p->doc->doc);
+        writers->apply(shard, [doc = std::move(*p->doc), replacing](Xapian::WritableDatabase& db) {
+          if (replacing) forget_spelling(db, doc.id_term);
+          for (const std::string& w : doc.spelling_words) db.add_spelling(w);
+          db.replace_document(doc.id_term, doc.doc);
+        });
         ++report.indexed;
         ++progress.indexed;
         stage(JobStage::kDocumentWritten);
         if (++since_commit >= std::max<std::size_t>(options.commit_every, 1)) {
+          writers->sync();
           stage(JobStage::kCommitting);
           commit_all(dbs);
           stage(JobStage::kCommitted);
@@ -498,12 +655,14 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
       }
       notify(false);
     }
+    writers->sync();
   } catch (const Xapian::Error& e) {
     fatal = make_error(ErrorCode::kUnavailable, "index write failed: " + e.get_description());
     // Drain so the workers can finish.
     while (channel.pop()) {
     }
   }
+  writers.reset();  // joins the writer threads: nothing touches dbs from here on but this thread
   for (auto& w : workers) w.join();
   if (fatal) return *fatal;
 
@@ -545,9 +704,7 @@ Result<IndexReport> run_index_job(const IndexOptions& options) {
     // The switch: one rename(2) of the stub. Readers that opened the previous generation keep
     // it until they reopen; it stays on disk until the next rebuild so they can.
     if (Status st = switch_to_new_generation(); !st) return st.error();
-    if (Status st = layout::remove_generations(options.index_dir,
-                                               [&](int g) { return g < current_generation; });
-        !st)
+    if (Status st = remove_generations([&](int g) { return g < current_generation; }); !st)
       log::warn("index_cleanup_failed",
                 {{"index", options.index_dir.string()}, {"what", st.error().message}});
   }

@@ -28,7 +28,7 @@ struct Progress {
 
 /// Points in the writer's work, for observers and crash tests.
 enum class JobStage {
-  kDocumentWritten,  // a document was added or replaced (not yet committed)
+  kDocumentWritten,  // a document was added or replaced (sharded: handed to its shard's writer); not yet committed
   kCommitting,       // about to commit a batch (or the final commit)
   kCommitted,        // the batch is durable
 };

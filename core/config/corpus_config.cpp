@@ -110,7 +110,7 @@ class Checker {
       if (const toml::table* t = idx->as_table()) {
         unknown_keys(*t, {"path", "shards", "shard"}, "[index]");
         if (auto p = string_at(*t, "path", line_of(*idx), "[index]", true)) cfg.index_path = resolve(*p);
-        shard_keys(*t, line_of(*idx), cfg.shards);
+        shard_keys(*t, line_of(*idx), cfg.index_path, cfg.shards);
       } else {
         problem(line_of(*idx), "'index' must be a table ([index])");
       }
@@ -232,7 +232,8 @@ class Checker {
       "delay_ms",    "timeout_s",    "max_bytes",    "user_agent"};
 
   // [index] shards = N and [[index.shard]] (one table per shard, in order).
-  void shard_keys(const toml::table& t, int line, std::vector<ShardSettings>& out) {
+  void shard_keys(const toml::table& t, int line, const fs::path& index_path,
+                  std::vector<ShardSettings>& out) {
     std::int64_t count = 0;
     if (const toml::node* n = t.get("shards")) {
       integer_at(t, "shards", "[index]", 1, count);
@@ -248,11 +249,28 @@ class Checker {
         problem(line_of(*n), "[index]: 'shard' must be an array of tables ([[index.shard]])");
       } else {
         std::map<std::string, int> seen;  // address -> shard number
+        std::map<fs::path, int> seen_paths;  // folder -> shard number
         for (const toml::node& e : *arr) {
           const toml::table& st = *e.as_table();
           const std::string where = "[[index.shard]] " + std::to_string(listed.size());
-          unknown_keys(st, {"remote", "timeout_ms"}, where);
+          unknown_keys(st, {"path", "remote", "timeout_ms"}, where);
           ShardSettings s;
+          if (auto p = string_at(st, "path", line_of(e), where, false)) {
+            fs::path folder = resolve(*p);
+            if (!folder.has_filename()) folder = folder.parent_path();  // "disk2/" is "disk2"
+            const int at = line_of(*st.get("path"));
+            if (p->empty()) {
+              problem(at, where + ": 'path' must not be empty");
+            } else if (!index_path.empty() && folder == index_path.lexically_normal()) {
+              problem(at, where + ": 'path' is the index folder itself: leave 'path' out for that");
+            } else if (auto [it, fresh] = seen_paths.emplace(folder, static_cast<int>(listed.size()));
+                       !fresh) {
+              problem(at, where + ": path '" + *p + "' is already shard " +
+                              std::to_string(it->second) + "'s folder");
+            } else {
+              s.path = folder;
+            }
+          }
           if (auto r = string_at(st, "remote", line_of(e), where, false)) {
             if (auto addr = layout::parse_address(*r); !addr) {
               problem(line_of(*st.get("remote")), where + ": " + addr.error().message);

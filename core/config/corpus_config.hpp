@@ -54,9 +54,11 @@ struct ServerSettings {
 };
 
 /// One shard of a sharded index ([index] shards = N and/or [[index.shard]]). Every shard is written
-/// by `passage index` under the index folder; a shard with `remote` is read by searchers over
-/// Xapian's remote protocol from a shard server (`passage shard serve INDEX/shard-K`).
+/// by `passage index` on the indexing machine: under the index folder, or under its own `path`
+/// (another disk); a shard with `remote` is read by searchers over Xapian's remote protocol from a
+/// shard server (`passage shard serve INDEX/shard-K`).
 struct ShardSettings {
+  std::filesystem::path path;  // absolute folder holding this shard's generations; empty = the index folder
   std::string remote;     // "host:port"; empty = searchers open the local files
   int timeout_ms = 2000;  // remote: longest wait for the shard server's answer
 };

@@ -220,6 +220,21 @@ TEST_CASE("shards: a count, a list with remote shard servers, and every mistake 
   CHECK(listed->shards[1].timeout_ms == 500);
   CHECK(listed->shards[2].remote == "shard-b.example.org:7302");
   CHECK(listed->shards[2].timeout_ms == 2000);
+  CHECK(listed->shards[0].path.empty());
+
+  // A shard's own folder (another disk), relative to the config file, local or remote.
+  auto placed = parse_config(
+      "[index]\npath = \"i\"\n"
+      "[[index.shard]]\n"
+      "[[index.shard]]\npath = \"disk2/passage/\"\n"
+      "[[index.shard]]\npath = \"/srv/disk3\"\nremote = \"127.0.0.1:7301\"\n" +
+          sources,
+      dir / "c.toml");
+  REQUIRE(placed.has_value());
+  CHECK(placed->shards[0].path.empty());
+  CHECK(placed->shards[1].path == dir.path() / "disk2" / "passage");
+  CHECK(placed->shards[2].path == "/srv/disk3");
+  CHECK(placed->shards[2].remote == "127.0.0.1:7301");
 
   struct Bad {
     std::string index;
@@ -237,6 +252,11 @@ TEST_CASE("shards: a count, a list with remote shard servers, and every mistake 
       {"[[index.shard]]\ntimeout_ms = 100\n", "'timeout_ms' applies to a remote shard only"},
       {"[[index.shard]]\nremote = \"h:1\"\ntimeout_ms = 0\n", "'timeout_ms' must be at least 1"},
       {"[[index.shard]]\nhost = \"h\"\n", "unknown key 'host'"},
+      {"[[index.shard]]\npath = \"d\"\n[[index.shard]]\npath = \"./d/\"\n",
+       "[[index.shard]] 1: path './d/' is already shard 0's folder"},
+      {"[[index.shard]]\npath = \"i\"\n", "'path' is the index folder itself"},
+      {"[[index.shard]]\npath = \"\"\n", "'path' must not be empty"},
+      {"[[index.shard]]\npath = 3\n", "'path' must be a string"},
       {"shard = 3\n", "'shard' must be an array of tables"},
   };
   for (const Bad& b : bad) {

@@ -95,3 +95,35 @@ TEST_CASE("no index and damaged stubs are clear errors", "[layout]") {
   write_file(dir / "bad2/XAPIANDB", "remote nohost\n");
   CHECK_THAT(layout::read_layout(dir / "bad2").error().message, Catch::Contains("bad shard address"));
 }
+
+TEST_CASE("a shard's own folder belongs to one index only", "[layout][shards]") {
+  TempDir dir;
+  const fs::path folder = dir / "disk2" / "passage";
+  REQUIRE(layout::claim_shard_folder(folder, dir / "index").has_value());
+  CHECK(fs::exists(folder / layout::kShardOwnerFile));
+  // The same index again (however its path is spelled) is fine, and so are its generations.
+  fs::create_directories(folder / "gen-1" / "shard-1");
+  CHECK(layout::claim_shard_folder(folder, dir / "." / "index").has_value());
+  // Another index is refused, naming both.
+  auto other = layout::claim_shard_folder(folder, dir / "other");
+  REQUIRE_FALSE(other.has_value());
+  CHECK(other.error().code == ErrorCode::kFailedPrecondition);
+  CHECK_THAT(other.error().message,
+             Catch::Contains("belongs to the index at " + (dir / "index").string()) &&
+                 Catch::Contains((dir / "other").string()));
+  // A folder holding something else is not taken over; a disk's lost+found is no obstacle.
+  write_file(dir / "photos" / "holiday.jpg", "x");
+  auto busy = layout::claim_shard_folder(dir / "photos", dir / "index");
+  REQUIRE_FALSE(busy.has_value());
+  CHECK_THAT(busy.error().message, Catch::Contains("is not empty (holiday.jpg)"));
+  fs::create_directories(dir / "mount" / "lost+found");
+  CHECK(layout::claim_shard_folder(dir / "mount", dir / "index").has_value());
+}
+
+TEST_CASE("the folder holding a shard's generations", "[layout][shards]") {
+  CHECK(layout::shard_root_of("/d/idx/gen-3/shard-1") == "/d/idx");
+  CHECK(layout::shard_root_of("/disk2/p/gen-12/shard-0") == "/disk2/p");
+  CHECK(layout::shard_root_of("/d/idx").empty());
+  CHECK(layout::shard_root_of("/d/gen-x/shard-1").empty());
+  CHECK(layout::shard_root_of("/d/gen-3/other").empty());
+}

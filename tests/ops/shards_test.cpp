@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/index_layout.hpp"
 #include "tests/ops/server_process.hpp"
 #include "tests/test_support.hpp"
 
@@ -94,12 +95,18 @@ class ShardServer {
   pid_t pid_ = -1;
 };
 
-std::string shard_tables(unsigned short p2, unsigned short p3, int timeout_ms) {
-  return "[[index.shard]]\n[[index.shard]]\n"
-         "[[index.shard]]\nremote = \"127.0.0.1:" +
-         std::to_string(p2) + "\"\ntimeout_ms = " + std::to_string(timeout_ms) +
+// Shards 0 and 1 local, 2 and 3 remote; with `disk`, shards 1 and 3 live in folders of their own
+// there (as on other disks) instead of the index folder.
+std::string shard_tables(unsigned short p2, unsigned short p3, int timeout_ms,
+                         const fs::path& disk = {}) {
+  auto own = [&](const char* name) {
+    return disk.empty() ? std::string() : "path = \"" + (disk / name).string() + "\"\n";
+  };
+  return "[[index.shard]]\n[[index.shard]]\n" + own("one") +
+         "[[index.shard]]\nremote = \"127.0.0.1:" + std::to_string(p2) +
+         "\"\ntimeout_ms = " + std::to_string(timeout_ms) +
          "\n[[index.shard]]\nremote = \"127.0.0.1:" + std::to_string(p3) +
-         "\"\ntimeout_ms = " + std::to_string(timeout_ms) + "\n";
+         "\"\ntimeout_ms = " + std::to_string(timeout_ms) + "\n" + own("three");
 }
 
 void index_config(const fs::path& config) {
@@ -130,7 +137,10 @@ json comparable(const std::string& body) {
 
 }  // namespace
 
-TEST_CASE("shards: 4 shards, 2 of them remote, answer exactly like one index", "[ops][shards]") {
+TEST_CASE(
+    "shards: 4 shards, 2 of them remote and 2 in folders of their own, answer exactly like one "
+    "index",
+    "[ops][shards]") {
   // One copy of the corpus, indexed twice: into one database and into 4 shards.
   TempDir one_dir;
   const fs::path one = make_sample_config(one_dir.path());
@@ -142,7 +152,7 @@ TEST_CASE("shards: 4 shards, 2 of them remote, answer exactly like one index", "
     REQUIRE(text.find(index_line) != std::string::npos);
     text.replace(text.find(index_line), index_line.size(),
                  "path = \"" + (one_dir / "sharded").string() + "\"");
-    write_file(sharded, text + shard_tables(p2, p3, 2000));
+    write_file(sharded, text + shard_tables(p2, p3, 2000, one_dir / "disk2"));
   }
   CommandResult check = run_command({passage_binary(), "config", "check", sharded.string()});
   INFO(check.out << check.err);
@@ -151,6 +161,12 @@ TEST_CASE("shards: 4 shards, 2 of them remote, answer exactly like one index", "
   index_config(sharded);
   const fs::path index = one_dir / "sharded";
   for (int k = 0; k < 4; ++k) REQUIRE(fs::exists(index / ("shard-" + std::to_string(k))));
+  // Shards 1 and 3 are written in their own folders, claimed for this index.
+  CHECK(fs::exists(one_dir / "disk2" / "one" / "gen-1" / "shard-1" / "iamglass"));
+  CHECK(fs::exists(one_dir / "disk2" / "three" / "gen-1" / "shard-3" / "iamglass"));
+  CHECK(fs::exists(one_dir / "disk2" / "one" / "passage-shard-of"));
+  CHECK_FALSE(fs::exists(index / "gen-1" / "shard-1"));
+  CHECK(fs::exists(index / "gen-1" / "shard-2" / "iamglass"));
   ShardServer s2(index / "shard-2", p2), s3(index / "shard-3", p3);
 
   ServerProcess a({"--index", (one_dir / "index").string(), "-j", "1"});
@@ -330,4 +346,77 @@ TEST_CASE(
   CHECK(ok > 100);
   CHECK(partial > 0);
   WARN("shard faults: " << ok << " requests, " << partial << " partial, " << failed << " failed");
+}
+
+TEST_CASE(
+    "shards: a shard in a folder of its own follows rebuilds, moves only with --full, and "
+    "belongs to one index",
+    "[ops][shards]") {
+  TempDir dir;
+  const fs::path base = make_sample_config(dir.path());
+  index_config(base);
+  const auto reference = index_contents(dir / "index");
+  REQUIRE_FALSE(reference.empty());
+  const fs::path index = dir / "placed";
+  // The same corpus as 2 shards, shard 1 in `folder` (as on another disk), indexed into `into`.
+  auto write_config = [&](const fs::path& file, const fs::path& into, const fs::path& folder) {
+    std::string text = read_file(base);
+    const std::string index_line = "path = \"" + (dir / "index").string() + "\"";
+    REQUIRE(text.find(index_line) != std::string::npos);
+    text.replace(text.find(index_line), index_line.size(), "path = \"" + into.string() + "\"");
+    write_file(file, text + "[[index.shard]]\n[[index.shard]]\npath = \"" + folder.string() + "\"\n");
+  };
+  const fs::path config = dir / "placed.toml";
+  auto run = [&](const fs::path& file, bool full) {
+    std::vector<std::string> argv{passage_binary(), "index", "--config", file.string(), "-q"};
+    if (full) argv.push_back("--full");
+    return run_command(argv);
+  };
+  auto ok = [&](bool full) {
+    CommandResult r = run(config, full);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+  };
+  const fs::path d1 = dir / "d1", d2 = dir / "d2";
+  write_config(config, index, d1);
+  ok(false);
+  CHECK(index_contents(index) == reference);
+  CHECK(fs::exists(d1 / "gen-1" / "shard-1" / "iamglass"));
+  CHECK(fs::exists(index / "gen-1" / "shard-0" / "iamglass"));
+  CHECK_FALSE(fs::exists(index / "gen-1" / "shard-1"));
+
+  // Rebuilds switch both folders together; the previous generation stays one rebuild longer.
+  ok(true);
+  CHECK(fs::exists(d1 / "gen-1"));
+  CHECK(fs::exists(d1 / "gen-2" / "shard-1" / "iamglass"));
+  ok(true);
+  CHECK_FALSE(fs::exists(d1 / "gen-1"));
+  CHECK_FALSE(fs::exists(index / "gen-1"));
+  CHECK(fs::exists(d1 / "gen-3" / "shard-1" / "iamglass"));
+  CHECK(index_contents(index) == reference);
+
+  // Moving the shard: an incremental run refuses, a rebuild moves it, the next one clears d1.
+  write_config(config, index, d2);
+  CommandResult moved = run(config, false);
+  CHECK(moved.exit_code == 1);
+  CHECK_THAT(moved.err, Catch::Contains("shard 1 of index") &&
+                            Catch::Contains("is in " + (d1 / "gen-3" / "shard-1").string()) &&
+                            Catch::Contains("--full"));
+  ok(true);
+  CHECK(fs::exists(d2 / "gen-4" / "shard-1" / "iamglass"));
+  CHECK(index_contents(index) == reference);
+  CHECK(fs::exists(d1 / "gen-3"));  // for readers still on the previous generation
+  ok(true);
+  CHECK_FALSE(fs::exists(d1 / "gen-3"));
+  CHECK(fs::exists(d2 / "gen-5" / "shard-1" / "iamglass"));
+  ok(false);  // incremental, in place
+  CHECK(index_contents(index) == reference);
+
+  // Another index naming the same folder is refused before it writes anything.
+  const fs::path other = dir / "other.toml";
+  write_config(other, dir / "other-index", d2);
+  CommandResult clash = run(other, false);
+  CHECK(clash.exit_code == 1);
+  CHECK_THAT(clash.err, Catch::Contains("belongs to the index at " + index.string()));
+  CHECK(passage::layout::generations_on_disk(d2).size() == 2);  // gen-4 and gen-5, untouched
 }
