@@ -1,5 +1,7 @@
 #include "core/config/corpus_config.hpp"
 
+#include <vector>
+
 namespace passage::config {
 namespace {
 
@@ -43,17 +45,37 @@ bool match_segment(std::string_view p, std::string_view s) {
   return pi == p.size();
 }
 
-bool match_segments(const std::vector<std::string_view>& p, std::size_t pi,
-                    const std::vector<std::string_view>& s, std::size_t si) {
-  if (pi == p.size()) return si == s.size();
-  if (p[pi] == "**") {
-    for (std::size_t k = si; k <= s.size(); ++k)
-      if (match_segments(p, pi + 1, s, k)) return true;
-    return false;
+// Whether pattern segments p[pi..] match path segments s[si..]. Memoised on (pi, si): with
+// several `**` the plain recursion tries every way of splitting the path among them, which is
+// exponential (the config fuzzer found a pattern that took minutes); this is O(|p| x |s|).
+class SegmentMatcher {
+ public:
+  SegmentMatcher(const std::vector<std::string_view>& p, const std::vector<std::string_view>& s)
+      : p_(p), s_(s), memo_((p.size() + 1) * (s.size() + 1), kUnknown) {}
+
+  bool match(std::size_t pi, std::size_t si) {
+    signed char& m = memo_[pi * (s_.size() + 1) + si];
+    if (m == kUnknown) m = compute(pi, si) ? 1 : 0;
+    return m == 1;
   }
-  if (si == s.size()) return false;
-  return match_segment(p[pi], s[si]) && match_segments(p, pi + 1, s, si + 1);
-}
+
+ private:
+  static constexpr signed char kUnknown = -1;
+
+  bool compute(std::size_t pi, std::size_t si) {
+    if (pi == p_.size()) return si == s_.size();
+    if (p_[pi] == "**") {
+      // `**` takes no segment, or one more segment and stays.
+      return match(pi + 1, si) || (si < s_.size() && match(pi, si + 1));
+    }
+    if (si == s_.size()) return false;
+    return match_segment(p_[pi], s_[si]) && match(pi + 1, si + 1);
+  }
+
+  const std::vector<std::string_view>& p_;
+  const std::vector<std::string_view>& s_;
+  std::vector<signed char> memo_;
+};
 
 std::vector<std::string_view> split(std::string_view v) {
   std::vector<std::string_view> out;
@@ -70,7 +92,8 @@ std::vector<std::string_view> split(std::string_view v) {
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
-  return match_segments(split(pattern), 0, split(path), 0);
+  const std::vector<std::string_view> p = split(pattern), s = split(path);
+  return SegmentMatcher(p, s).match(0, 0);
 }
 
 }  // namespace passage::config
