@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::string_view kDirective = "#passage ";
 constexpr std::string_view kGenPrefix = "gen-";
+constexpr std::string_view kShardPrefix = "shard-";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
@@ -111,7 +112,7 @@ std::string relative_or_absolute(const fs::path& p, const fs::path& base) {
 
 std::string Shard::address() const { return remote() ? host + ":" + std::to_string(port) : path.string(); }
 
-std::string shard_name(std::size_t shard) { return "shard-" + std::to_string(shard); }
+std::string shard_name(std::size_t shard) { return std::string(kShardPrefix) + std::to_string(shard); }
 
 fs::path generation_dir(const fs::path& index_dir, int generation) {
   return index_dir / (std::string(kGenPrefix) + std::to_string(generation));
@@ -339,7 +340,7 @@ fs::path shard_root_of(const fs::path& db) {
   const fs::path gen = db.parent_path();
   int g = 0;
   const std::string gen_name = gen.filename().string();
-  if (db.filename().string().rfind("shard-", 0) != 0 || gen_name.rfind(kGenPrefix, 0) != 0 ||
+  if (db.filename().string().rfind(kShardPrefix, 0) != 0 || gen_name.rfind(kGenPrefix, 0) != 0 ||
       !parse_int(std::string_view(gen_name).substr(kGenPrefix.size()), g))
     return {};
   return gen.parent_path();
